@@ -1,0 +1,153 @@
+"""The document tree rules work on: plain dataclasses with spans, never Lark objects.
+
+Spans are offsets into the normalized view (``Source.view``); ``Document.locate`` turns
+them into line/column in the text as read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .normalize import Source
+
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of the view, as the grammar classified it."""
+
+    kind: str  # h1..h5, meta, docnum, row, para
+    start: int
+    end: int
+    text: str  # the whole line (view)
+    marker: str = ""  # heading marker or metadata key, as in the view
+    body: str = ""  # text after the marker
+    body_start: int = 0
+    index: int = 0  # position in Document.lines
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int  # 1 = 一、 2 = （一） 3 = 1. / 1、 4 = （1） 5 = ①
+    number: int | None
+    marker: str  # as in the original text (keeps full-/half-width)
+    style: str  # the marker's form, e.g. "一、", "（一）", "(一)", "1.", "1、", "①"
+    title: str  # heading text up to the first sentence end
+    text: str  # the whole line body
+    span: Span
+    marker_span: Span
+    line: int  # index in Document.lines
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    span: Span
+    line: int
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    value: float | None
+    span: Span
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[Cell]
+    span: Span
+
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass
+class Table:
+    rows: list[Row]
+    span: Span
+    layout: str  # pipe | cell-per-line | tab | columns | grid
+    caption: str = ""  # the paragraph or heading just before it
+    section: "Section | None" = None
+    readable: bool = True
+    kind: str | None = None  # metadata | stats-2008 | t2 | t3 | t4 | None
+
+
+@dataclass
+class Section:
+    heading: Heading
+    children: list["Section"] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    parent: "Section | None" = None
+    end: int = 0  # view offset where the section ends
+
+    @property
+    def level(self) -> int:
+        return self.heading.level
+
+    def walk(self) -> Iterator["Section"]:
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+    def text(self, doc: "Document") -> str:
+        return doc.source.view[self.heading.span.start:self.end]
+
+
+@dataclass
+class Signature:
+    agency: str | None
+    date: dt.date | None
+    date_text: str | None
+    span: Span
+
+
+@dataclass
+class Title:
+    text: str
+    span: Span
+
+
+@dataclass
+class Document:
+    source: Source
+    lines: list[Line]
+    front_matter: dict[str, tuple[str, Span]] = field(default_factory=dict)
+    doc_number: tuple[str, Span] | None = None
+    title: Title | None = None
+    intro: list[Paragraph] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    signature: Signature | None = None
+    attachments: list[Paragraph] = field(default_factory=list)
+    body_end: int = 0  # view offset where the body ends (signature or appendix start)
+    format: str = "text"
+    line_sources: list[dict[str, Any]] | None = None
+
+    @property
+    def view(self) -> str:
+        return self.source.view
+
+    def locate(self, span: Span) -> tuple[int, int, int, int]:
+        return self.source.locate(span.start, span.end)
+
+    def all_sections(self) -> Iterator[Section]:
+        for s in self.sections:
+            yield from s.walk()
+
+    def body_text(self) -> str:
+        """The view up to the signature (or an appendix), where narrative sentences live."""
+        return self.source.view[: self.body_end or len(self.source.view)]

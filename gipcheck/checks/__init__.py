@@ -1,0 +1,80 @@
+"""The registry of check kinds: small functions that YAML rule entries name and parameterize.
+
+A check receives the parsed document, its facts and the entry's validated parameters, and
+yields :class:`Hit` objects (a span in the view plus values for the message template). It
+never builds a Finding itself: the engine adds severity, message, basis and location.
+Add a kind by writing one function with ``@check("name", Params)`` in a module listed in
+``MODULES``; add a rule of an existing kind by writing YAML only.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from ..ast import Document, Span
+from ..facts import Facts
+
+MODULES = ("document", "structure", "period", "contact", "tables", "dates", "text")
+
+
+class Params(BaseModel):
+    """Base class of check parameters: unknown keys are an error in the rule file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class Hit:
+    span: Span | None
+    data: dict[str, Any] = field(default_factory=dict)
+    severity: str | None = None
+    orig: tuple[int, int] | None = None  # a span in the original text, when there is no view span
+
+
+@dataclass
+class Context:
+    doc: Document
+    facts: Facts
+    profile: str
+    vocab: dict[str, Any]
+
+
+CheckFunc = Callable[[Context, Any], Iterable[Hit]]
+
+
+@dataclass
+class CheckSpec:
+    name: str
+    func: CheckFunc
+    params: type[BaseModel] | None
+    doc: str
+
+
+REGISTRY: dict[str, CheckSpec] = {}
+
+
+def check(name: str, params: type[BaseModel] | None = None) -> Callable[[CheckFunc], CheckFunc]:
+    def deco(func: CheckFunc) -> CheckFunc:
+        REGISTRY[name] = CheckSpec(name, func, params, (func.__doc__ or "").strip())
+        return func
+
+    return deco
+
+
+_loaded = False
+
+
+def load_all() -> None:
+    global _loaded
+    if not _loaded:
+        for m in MODULES:
+            importlib.import_module(f"{__name__}.{m}")
+        _loaded = True
+
+
+def iter_regex(pattern, text: str, offset: int = 0) -> Iterator[tuple[int, int, Any]]:
+    for m in pattern.finditer(text):
+        yield offset + m.start(), offset + m.end(), m

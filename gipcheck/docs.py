@@ -1,0 +1,72 @@
+"""Rule documentation generated from the rule files themselves (`gipcheck explain`, docs/rules.md)."""
+from __future__ import annotations
+
+from .rules import RuleSet
+
+_H = {
+    "zh": {"what": "检查内容", "why": "为什么", "basis": "依据", "fix": "如何修改", "fail": "会报告的示例",
+           "pass": "不会报告的示例", "severity": "默认级别", "profiles": "适用", "message": "提示信息"},
+    "en": {"what": "What it does", "why": "Why", "basis": "Basis", "fix": "How to fix", "fail": "Example that fires",
+           "pass": "Example that passes", "severity": "Default severity", "profiles": "Profiles", "message": "Message"},
+}
+
+
+def _profiles(rs: RuleSet, rid: str) -> str:
+    ps: set[str] = set()
+    for c in rs.checks:
+        if c.entry.rule == rid:
+            ps.update(c.entry.profiles or ["gip-2008", "gip-2019", "gip-2021"])
+    return ", ".join(sorted(ps)) or "—"
+
+
+def _short(text: str, lines: int = 6) -> str:
+    parts = text.rstrip("\n").split("\n")
+    return "\n".join(parts[:lines] + (["…"] if len(parts) > lines else []))
+
+
+def explain(rs: RuleSet, rid: str, lang: str = "zh", markdown: bool = False) -> str:
+    r = rs.rules[rid]
+    h = _H[lang]
+    g = lambda t: getattr(t, lang) if t else None  # noqa: E731
+    head = f"## {r.id} `{r.name}`" if markdown else f"{r.id} {r.name}"
+    out = [head, "", g(r.summary), "",
+           f"- {h['severity']}: {r.severity}", f"- {h['profiles']}: {_profiles(rs, rid)}",
+           f"- {h['message']}: {g(r.message)}"]
+    if r.basis:
+        out.append(f"- {h['basis']}: {g(r.basis)}")
+    if r.why:
+        out += ["", f"### {h['why']}" if markdown else f"{h['why']}:", g(r.why)]
+    if r.fix:
+        out += ["", f"### {h['fix']}" if markdown else f"{h['fix']}:", g(r.fix)]
+    fails = [e for e in r.examples if e.fail]
+    passes = [e for e in r.examples if e.pass_]
+    if fails:
+        out += ["", f"### {h['fail']}" if markdown else f"{h['fail']}:", "```text" if markdown else "",
+                _short(fails[0].fail), "```" if markdown else ""]
+    if passes and len(passes[0].pass_) < 400:
+        out += ["", f"### {h['pass']}" if markdown else f"{h['pass']}:", "```text" if markdown else "",
+                _short(passes[0].pass_), "```" if markdown else ""]
+    return "\n".join(x for x in out if x is not None)
+
+
+def rules_markdown(rs: RuleSet) -> str:
+    """docs/rules.md: every rule, in both languages."""
+    out = ["# Rules reference", "", "Generated from `rules/*.yaml` by `python -m gipcheck.docs`; "
+           "`tests/test_docs.py` fails when this file is stale.", "",
+           "| id | name | severity | summary |", "|---|---|---|---|"]
+    for r in rs.rules.values():
+        out.append(f"| {r.id} | `{r.name}` | {r.severity} | {r.summary.en} |")
+    for r in rs.rules.values():
+        out += ["", explain(rs, r.id, "en", markdown=True), "", explain(rs, r.id, "zh", markdown=True)
+                .replace(f"## {r.id} `{r.name}`", f"#### {r.id}（中文）", 1)]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    from .api import rules
+
+    target = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    target.write_text(rules_markdown(rules()), encoding="utf-8")
+    print(f"wrote {target}")

@@ -1,0 +1,129 @@
+"""Run the profile's checks over one document and turn their hits into findings.
+
+Each check runs inside its own try/except: a failing check becomes GIP005 naming the rule,
+and every other check still runs.
+"""
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .checks import Context, Hit
+from .facts import Facts, extract
+from .model import Finding
+from .normalize import normalize
+from .parse import build
+from .profile import choose_profile
+from .read.base import Extracted
+from .rules import Check, RuleSet
+from .segment import segment
+from .ast import Document
+
+
+@dataclass
+class Selection:
+    """Which rules run (ruff-style prefixes: ``GIP1`` means every GIP1xx rule)."""
+
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def enabled(self, rule: str) -> bool:
+        chosen = self.select or [""]
+        ok = any(rule.startswith(p) for p in chosen + self.extend_select)
+        return ok and not any(rule.startswith(p) for p in self.ignore)
+
+
+class _Defaults(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(template: str, data: dict[str, Any]) -> str:
+    return template.format_map(_Defaults(data))
+
+
+@lru_cache(maxsize=8)
+def _residue_patterns(items: tuple[tuple[str, str], ...]) -> list[tuple[str, re.Pattern[str]]]:
+    return [(kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE)) for kind, pattern in items]
+
+
+def analyse(extracted: Extracted, rules: RuleSet) -> tuple[Document, Facts]:
+    """read → normalize → segment → parse → facts."""
+    residue = tuple((r["kind"], r["pattern"]) for r in rules.vocabulary.get("residue", []))
+    src = normalize(extracted.text, _residue_patterns(residue))
+    segment(src)
+    doc = build(src, extracted.tables)
+    doc.format = extracted.format
+    doc.line_sources = extracted.line_sources
+    return doc, extract(doc)
+
+
+def _finding(doc: Document, check: Check, hit: Hit, rules: RuleSet, lang: str, sel: Selection,
+             profile: str) -> Finding:
+    entry = check.entry
+    rule = rules.rules[entry.rule]
+    msg_t = entry.message or rule.message
+    data = dict(hit.data)
+    template = msg_t.en if lang == "en" else msg_t.zh
+    # in English, prefer the *_en variant of a value when the check gave one
+    if lang == "en":
+        for k in list(data):
+            if f"{k}_en" in data:
+                data[k] = data[f"{k}_en"]
+    message = render(template, data)
+    basis_t = entry.basis or rule.basis
+    basis = (basis_t.en if lang == "en" else basis_t.zh) if basis_t else None
+    fix_t = rule.fix
+    fix = (fix_t.en if lang == "en" else fix_t.zh) if fix_t else None
+    severity = sel.severity.get(rule.id) or hit.severity or entry.severity or rule.severity
+    src = doc.source
+    if hit.span is not None:
+        line, col, end_line, end_col = doc.locate(hit.span)
+    elif hit.orig is not None:
+        line, col = src.line_col(hit.orig[0])
+        end_line, end_col = src.line_col(hit.orig[1])
+    else:
+        line, col, end_line, end_col = 1, 1, 1, 1
+    source = None
+    if doc.line_sources and 0 < line <= len(doc.line_sources):
+        source = doc.line_sources[line - 1] or None
+    return Finding(rule.id, severity, message, line, col, end_line, end_col, basis, rule.name, fix, source)
+
+
+def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: Selection,
+               lang: str = "zh") -> list[Finding]:
+    ctx = Context(doc, facts, profile, rules.vocabulary)
+    findings: list[Finding] = []
+    for check in rules.checks_for(profile):
+        if not sel.enabled(check.entry.rule):
+            continue
+        try:
+            hits = list(check.func(ctx, check.params))
+        except Exception as exc:  # a bug in a check must not stop the others
+            if not sel.enabled("GIP005"):
+                continue
+            tb = traceback.extract_tb(exc.__traceback__)[-1]
+            where = f"{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}"
+            rule = rules.rules["GIP005"]
+            t = rule.message.en if lang == "en" else rule.message.zh
+            findings.append(Finding("GIP005", "error", render(t, {"rule": check.entry.rule, "check": check.entry.check,
+                                                                   "error": f"{type(exc).__name__}: {exc} ({where})"}),
+                                    1, 1, 1, 1, None, rule.name))
+            continue
+        for hit in hits:
+            findings.append(_finding(doc, check, hit, rules, lang, sel, profile))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def check_document(extracted: Extracted, rules: RuleSet, *, profile: str | None = None,
+                   sel: Selection | None = None, lang: str = "zh") -> tuple[Document, Facts, str, list[str], list[Finding]]:
+    doc, facts = analyse(extracted, rules)
+    chosen, evidence = choose_profile(doc, facts, profile)
+    findings = run_checks(doc, facts, chosen, rules, sel or Selection(), lang)
+    return doc, facts, chosen, evidence, findings

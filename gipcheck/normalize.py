@@ -1,0 +1,234 @@
+"""Text as read → the normalized view rules match on, with a map back to the original.
+
+The view folds full-width forms to half-width, converts Traditional to Simplified, turns
+``\\r\\n``/``\\r`` into ``\\n`` and cuts out conversion residue (download-site banners, page
+numbers, web-page chrome). Every character of the view remembers the offset of the character
+it came from, so a finding located in the view points at the original line and column.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Full-width ASCII variants → ASCII, ideographic and exotic spaces → space. All 1:1, so the
+# offset map is unchanged by this step.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20})
+for _c in range(0xFE50, 0xFE6C):  # small form variants (﹒ ﹐ ﹔ …)
+    _n = unicodedata.normalize("NFKC", chr(_c))
+    if len(_n) == 1:
+        _WIDTH[_c] = ord(_n)
+_WIDTH_TABLE = str.maketrans({chr(k): chr(v) for k, v in _WIDTH.items()})
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # deferred: loading the dictionaries costs a few ms
+
+    return opencc.OpenCC("t2s")
+
+
+@dataclass
+class Residue:
+    """A piece of conversion residue cut out of the view (reported as GIP003)."""
+
+    kind: str
+    start: int  # offsets in the original text
+    end: int
+    text: str
+
+
+@dataclass
+class Source:
+    """The text as read, the normalized view, and the offset map between them."""
+
+    original: str
+    view: str
+    to_orig: array  # len(view) + 1 entries: view offset → original offset
+    script: str = "simplified"
+    traditional_chars: int = 0
+    residue: list[Residue] = field(default_factory=list)
+    _line_starts: list[int] | None = None
+
+    # -- positions ---------------------------------------------------------------
+    @property
+    def line_starts(self) -> list[int]:
+        """Offsets where original lines start (\\n, \\r\\n and lone \\r end a line)."""
+        if self._line_starts is None:
+            starts = [0]
+            text = self.original
+            for m in re.finditer(r"\r\n|\r|\n", text):
+                starts.append(m.end())
+            self._line_starts = starts
+        return self._line_starts
+
+    def orig_offset(self, view_offset: int) -> int:
+        view_offset = max(0, min(view_offset, len(self.view)))
+        return self.to_orig[view_offset]
+
+    def line_col(self, orig_offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an original offset; columns count code points."""
+        orig_offset = max(0, min(orig_offset, len(self.original)))
+        starts = self.line_starts
+        i = bisect_right(starts, orig_offset) - 1
+        return i + 1, orig_offset - starts[i] + 1
+
+    def locate(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """View span → (line, column, end_line, end_column) in the original."""
+        a = self.orig_offset(start)
+        b = self.orig_offset(end) if end > start else a
+        if end > start:
+            # the end is exclusive: map the last character and step past it
+            b = self.orig_offset(end - 1) + 1
+        b = max(a, b)
+        line, col = self.line_col(a)
+        end_line, end_col = self.line_col(b)
+        return line, col, end_line, end_col
+
+    def original_lines(self) -> list[str]:
+        starts = self.line_starts
+        text = self.original
+        out = []
+        for i, s in enumerate(starts):
+            e = starts[i + 1] if i + 1 < len(starts) else len(text)
+            out.append(text[s:e].rstrip("\r\n"))
+        return out
+
+
+class _Builder:
+    """Applies edits to the view while keeping the offset map exact."""
+
+    def __init__(self, text: str, to_orig: array) -> None:
+        self.text = text
+        self.map = to_orig
+
+    def replace_spans(self, spans: list[tuple[int, int, str]]) -> None:
+        """Replace view spans (sorted, non-overlapping) with short strings.
+
+        Each replacement character maps to the original offset of the span's start.
+        """
+        if not spans:
+            return
+        parts: list[str] = []
+        new_map = array("l")
+        pos = 0
+        for a, b, rep in spans:
+            parts.append(self.text[pos:a])
+            new_map.extend(self.map[pos:a])
+            parts.append(rep)
+            anchor = self.map[a] if a < len(self.map) else self.map[-1]
+            new_map.extend([anchor] * len(rep))
+            pos = b
+        parts.append(self.text[pos:])
+        new_map.extend(self.map[pos:])  # includes the end sentinel
+        self.text = "".join(parts)
+        self.map = new_map
+
+
+def _fold_newlines(text: str) -> tuple[str, array]:
+    n = len(text)
+    to_orig = array("l", range(n + 1))
+    if "\r" not in text:
+        return text, to_orig
+    b = _Builder(text, to_orig)
+    spans = [(m.start(), m.end(), "\n") for m in re.finditer(r"\r\n?", text)]
+    b.replace_spans(spans)
+    return b.text, b.map
+
+
+def _to_simplified(b: _Builder) -> tuple[int, int]:
+    """Convert Traditional → Simplified line by line; return (han chars, changed chars)."""
+    cc = _t2s()
+    text = b.text
+    han = changed = 0
+    out_lines: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if not line.isascii():
+            conv = cc.convert(line)
+            if conv != line:
+                if len(conv) != len(line):  # a phrase changed length: fall back to per-character
+                    conv = "".join(cc.convert(ch) for ch in line)
+                if len(conv) == len(line):
+                    changed += sum(1 for x, y in zip(line, conv) if x != y)
+                    out_lines.append(conv)
+                else:
+                    spans.append((pos, pos + len(line), conv))
+                    changed += len(line)
+                    out_lines.append(line)
+            else:
+                out_lines.append(line)
+            han += sum(1 for ch in line if "\u4e00" <= ch <= "\u9fff")
+        else:
+            out_lines.append(line)
+        pos += len(line) + 1
+    b.text = "\n".join(out_lines)
+    b.replace_spans(spans)
+    return han, changed
+
+
+def _common_prefix_len(matches: list[re.Match[str]]) -> int:
+    """For repeated banners with a ``prefix`` group: how much of the prefix every match shares.
+
+    A page banner repeats the document's name; what comes before it on the line is text.
+    """
+    prefixes = [m.group("prefix").rstrip() for m in matches if "prefix" in m.re.groupindex and m.group("prefix")]
+    if len(prefixes) < 2:
+        return 0
+    common = prefixes[0]
+    for p in prefixes[1:]:
+        n = 0
+        while n < min(len(common), len(p)) and common[-1 - n] == p[-1 - n]:
+            n += 1
+        common = common[len(common) - n:]
+    return len(common) + 1 if common else 0  # +1: the space before "WORD"
+
+
+def normalize(original: str, residue_patterns: list[tuple[str, re.Pattern[str]]] | None = None,
+              traditional_ratio: float = 0.05) -> Source:
+    """Build the normalized view of ``original``.
+
+    ``residue_patterns`` are (kind, compiled regex) pairs matched against the folded view; each
+    match is cut out (replaced by one space, or nothing at a line end) and recorded.
+    """
+    text, to_orig = _fold_newlines(original)
+    text = text.translate(_WIDTH_TABLE)
+    b = _Builder(text, to_orig)
+    zw = [(m.start(), m.end(), "") for m in _ZERO_WIDTH.finditer(b.text)]
+    b.replace_spans(zw)
+    han, changed = _to_simplified(b)
+    script = "traditional" if han >= 20 and changed >= max(5, traditional_ratio * han) else "simplified"
+
+    residue: list[Residue] = []
+    if residue_patterns:
+        hits: list[tuple[int, int, str]] = []
+        for kind, pat in residue_patterns:
+            matches = [m for m in pat.finditer(b.text) if m.end() > m.start()]
+            keep = _common_prefix_len(matches)
+            for m in matches:
+                start = m.start()
+                if "prefix" in pat.groupindex and m.group("prefix"):
+                    start = m.end("prefix") - min(keep, len(m.group("prefix")))
+                hits.append((start, m.end(), kind))
+        hits.sort()
+        spans: list[tuple[int, int, str]] = []
+        last_end = -1
+        for a, e, kind in hits:
+            if a < last_end:  # overlapping matches: keep the first, longest-starting one
+                continue
+            last_end = e
+            oa, oe = b.map[a], b.map[e - 1] + 1
+            residue.append(Residue(kind, oa, oe, original[oa:oe]))
+            before = b.text[a - 1] if a > 0 else "\n"
+            after = b.text[e] if e < len(b.text) else "\n"
+            rep = "" if before in "\n " or after in "\n " else " "
+            spans.append((a, e, rep))
+        b.replace_spans(spans)
+    return Source(original=original, view=b.text, to_orig=b.map, script=script,
+                  traditional_chars=changed, residue=residue)

@@ -1,0 +1,432 @@
+"""Normalized view → Lark (grammars/report.lark, LALR) → :class:`gipcheck.ast.Document`.
+
+The grammar only types lines. Building the tree is ordinary code here: group table rows
+(pipe rows, one cell per line, tab-indented cells, aligned columns, or grids a format adapter
+read), pull out front matter, title and signature, and nest the headings with a stack.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lark import Lark, Token, Transformer
+
+from .ast import Cell, Document, Heading, Line, Paragraph, Row, Section, Signature, Span, Table, Title
+from .cn import DATE_RE, cn_int, parse_date, parse_number
+from .data import data_dir
+from .normalize import Source
+from .read.base import SourceTable
+
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
+_SENT_END = re.compile(r"[。;!?:]")
+_META_KEYS = ("索引号", "成文日期", "发布日期", "发布时间", "发布机构", "发文机关", "发文字号", "公开方式", "公开范围",
+              "公开时限", "组配分类", "主题分类", "体裁分类", "信息分类", "所属机构", "生成日期", "信息来源", "有效性")
+_TITLE_RE = re.compile(r"政府信息公开.{0,12}(年度报告|年报)|信息公开工作年度报告|政务公开.{0,8}年度报告|年度报告$")
+_AGENCY_END = re.compile(r"(政府|局|厅|委|委员会|办|办公室|办公厅|中心|院|所|处|站|会|部|署|镇|乡|街道|街道办事处|管委会|公司|馆|队|社|集团|区|县|市|省)$")
+_DATE_ONLY = re.compile(rf"^\s*(?:{DATE_RE.pattern})\s*$")
+
+
+class _Lines(Transformer):
+    """Turn each line rule into a :class:`Line` (tokens carry their own offsets)."""
+
+    def _heading(self, kind: str, children: list[Token]) -> Line:
+        marker = children[0]
+        body = children[1] if len(children) > 1 else None
+        end = body.end_pos if body is not None else marker.end_pos
+        return Line(kind, marker.start_pos, end, "", str(marker), str(body or ""),
+                    body.start_pos if body is not None else marker.end_pos)
+
+    def h1(self, c): return self._heading("h1", c)
+    def h2(self, c): return self._heading("h2", c)
+    def h3(self, c): return self._heading("h3", c)
+    def h4(self, c): return self._heading("h4", c)
+    def h5(self, c): return self._heading("h5", c)
+    def meta(self, c): return self._heading("meta", c)
+
+    def docnum(self, c):
+        t = c[0]
+        return Line("docnum", t.start_pos, t.end_pos, "", "", str(t), t.start_pos)
+
+    def row(self, c):
+        t = c[0]
+        return Line("row", t.start_pos, t.end_pos, "", "", str(t), t.start_pos)
+
+    def para(self, c):
+        t = c[0]
+        return Line("para", t.start_pos, t.end_pos, "", "", str(t), t.start_pos)
+
+    def start(self, c):
+        return c
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(), cache=False,
+                maybe_placeholders=False)
+
+
+def lex_lines(view: str) -> list[Line]:
+    """Parse the view into typed lines (the view must end with a newline)."""
+    lines: list[Line] = _parser().parse(view)
+    for i, ln in enumerate(lines):
+        ln.index = i
+        ln.text = view[ln.start:ln.end]
+    return lines
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+def _cell(view: str, a: int, b: int) -> Cell:
+    # trim whitespace but keep the span on the text itself
+    while a < b and view[a] in " \t":
+        a += 1
+    while b > a and view[b - 1] in " \t":
+        b -= 1
+    text = view[a:b]
+    return Cell(text, parse_number(text), Span(a, b))
+
+
+def _split_pipe(view: str, ln: Line) -> list[Cell]:
+    cells: list[Cell] = []
+    a = ln.start
+    for i in range(ln.start, ln.end + 1):
+        if i == ln.end or view[i] == "|":
+            cells.append(_cell(view, a, i))
+            a = i + 1
+    return cells
+
+
+def _trim_edge_pipes(run: list[Line], rows: list[list[Cell]]) -> list[list[Cell]]:
+    """Drop the empty edge cells of ``| a | b |`` rows, but only when every row of the table
+    has them: in a table where only some rows end in ``|``, that last cell is a real blank."""
+    texts = [ln.text.strip() for ln in run]
+    if all(t.endswith("|") for t in texts):
+        rows = [r[:-1] if r and r[-1].blank else r for r in rows]
+    if all(t.startswith("|") for t in texts):
+        rows = [r[1:] if r and r[0].blank else r for r in rows]
+    return rows
+
+
+_COL_SPLIT = re.compile(r"\t+| {2,}")
+
+
+def _split_columns(view: str, ln: Line) -> list[Cell]:
+    cells = []
+    a = ln.start
+    for m in _COL_SPLIT.finditer(view, ln.start, ln.end):
+        if m.start() > a:
+            cells.append(_cell(view, a, m.start()))
+        a = m.end()
+    if a < ln.end:
+        cells.append(_cell(view, a, ln.end))
+    return [c for c in cells if c.text]
+
+
+def _is_num(c: Cell) -> bool:
+    return c.value is not None
+
+
+def _regroup_cells(cells: list[Cell]) -> list[list[Cell]] | None:
+    """One cell per line: find the row width whose columns are typed consistently."""
+    n = len(cells)
+    for k in range(2, min(12, n // 2) + 1):
+        rows = [cells[i:i + k] for i in range(0, n, k)]
+        if len(rows[-1]) != k or len(rows) < 3:
+            continue
+        body = rows[1:]
+        consistent = all(len({_is_num(r[j]) for r in body}) == 1 for j in range(k))
+        if consistent and any(_is_num(c) for c in body[0]) and not _is_num(body[0][0]):
+            return rows
+    return None
+
+
+def _gap(view: str, a: Line, b: Line) -> int:
+    """Blank lines between two lines."""
+    return max(0, view.count("\n", a.end, b.start) - 1)
+
+
+def _row(cells: list[Cell]) -> Row:
+    return Row(cells, Span(cells[0].span.start, cells[-1].span.end) if cells else Span(0, 0))
+
+
+def find_tables(view: str, lines: list[Line], grids: list[SourceTable]) -> tuple[list[Table], set[int]]:
+    """Group lines into tables; return the tables and the indexes of the lines they use."""
+    used: set[int] = set()
+    tables: list[Table] = []
+
+    # 1. grids read by a format adapter: the cells come from the grid, spans from the lines
+    line_no = {}
+    for ln in lines:
+        line_no[view.count("\n", 0, ln.start) + 1] = ln  # view line numbers (adapters write one row per line)
+    for grid in grids:
+        rows = []
+        for r, cells in enumerate(grid.rows):
+            ln = line_no.get(grid.first_line + r)
+            if ln is None:
+                break
+            used.add(ln.index)
+            pipe_cells = _split_pipe(view, ln) if ln.kind == "row" else []
+            row_cells = []
+            for j, text in enumerate(cells):
+                span = pipe_cells[j].span if j < len(pipe_cells) else Span(ln.start, ln.end)
+                row_cells.append(Cell(text.strip(), parse_number(text), span))
+            rows.append(Row(row_cells, Span(ln.start, ln.end)))
+        if rows:
+            tables.append(Table(rows, Span(rows[0].span.start, rows[-1].span.end), "grid"))
+
+    # 2. runs of pipe rows
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.kind != "row" or ln.index in used:
+            i += 1
+            continue
+        run = [ln]
+        j = i + 1
+        while j < len(lines) and lines[j].kind == "row" and lines[j].index not in used and _gap(view, run[-1], lines[j]) <= 1:
+            run.append(lines[j])
+            j += 1
+        rows = _trim_edge_pipes(run, [_split_pipe(view, r) for r in run])
+        layout = "pipe"
+        if len(run) >= 4 and all(len(r) <= 1 for r in rows):
+            flat = [r[0] if r else _cell(view, run[k].start, run[k].start) for k, r in enumerate(rows)]
+            regrouped = _regroup_cells(flat)
+            if regrouped:
+                rows, layout = regrouped, "cell-per-line"
+        table_rows = [_row(r) for r in rows if r]
+        if table_rows:
+            tables.append(Table(table_rows, Span(run[0].start, run[-1].end), layout))
+        used.update(r.index for r in run)
+        i = j
+
+    # 3. tab-indented cells, one per line, rows separated by blank lines
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.index in used or not ln.text.startswith("\t"):
+            i += 1
+            continue
+        run = [ln]
+        j = i + 1
+        while j < len(lines) and lines[j].text.startswith("\t") and lines[j].index not in used and _gap(view, run[-1], lines[j]) <= 2:
+            run.append(lines[j])
+            j += 1
+        groups: list[list[Line]] = [[run[0]]]
+        for prev, cur in zip(run, run[1:]):
+            if _gap(view, prev, cur) >= 1:
+                groups.append([cur])
+            else:
+                groups[-1].append(cur)
+        widths = [len(g) for g in groups]
+        if len(groups) >= 2 and max(widths) >= 2 and widths.count(max(widths)) >= len(groups) * 0.6:
+            rows = [_row([_cell(view, x.start, x.end) for x in g]) for g in groups]
+            tables.append(Table(rows, Span(run[0].start, run[-1].end), "cell-per-line"))
+            used.update(x.index for x in run)
+        elif len(groups) == 1 and len(run) >= 2:
+            # one row-group: tab-separated columns inside each line?
+            pass
+        i = j
+
+    # 4. aligned columns (tabs or 2+ spaces inside a line), at least two such lines in a row
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        cells = _split_columns(view, ln) if ln.index not in used and ln.kind in ("para", "h3", "h2", "h1") else []
+        if len(cells) < 3 or not any(_is_num(c) for c in cells[1:]):
+            i += 1
+            continue
+        run = [(ln, cells)]
+        j = i + 1
+        while j < len(lines) and lines[j].index not in used:
+            c2 = _split_columns(view, lines[j])
+            if len(c2) < 2 or _gap(view, run[-1][0], lines[j]) > 1:
+                break
+            run.append((lines[j], c2))
+            j += 1
+        if len(run) >= 2:
+            # a header line just before, with the same shape, belongs to the table
+            k = i - 1
+            head = []
+            if k >= 0 and lines[k].index not in used:
+                hc = _split_columns(view, lines[k])
+                if len(hc) >= 2 and not any(_is_num(c) for c in hc[1:]):
+                    head = [(lines[k], hc)]
+            run = head + run
+            tables.append(Table([_row(c) for _, c in run], Span(run[0][0].start, run[-1][0].end), "columns"))
+            used.update(x.index for x, _ in run)
+        i = j
+    tables.sort(key=lambda t: t.span.start)
+    return tables, used
+
+
+# -- headings ----------------------------------------------------------------------------------
+
+_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5}
+
+
+def _heading(src: Source, ln: Line) -> Heading:
+    marker_view = ln.marker.strip()
+    m_start = ln.start + (len(ln.marker) - len(ln.marker.lstrip()))
+    m_end = m_start + len(marker_view)
+    marker_orig = src.original[src.orig_offset(m_start):src.orig_offset(m_end - 1) + 1] if m_end > m_start else ""
+    level = _LEVEL[ln.kind]
+    digits = re.sub(r"[\s()、.:部分第]", "", marker_view)
+    if level == 5:
+        number = _CIRCLED.get(digits[:1])
+    else:
+        number = cn_int(digits)
+    # the style: the marker's punctuation as written (full- vs half-width kept)
+    style = re.sub(r"[一二三四五六七八九十]+", "一", re.sub(r"\d+", "1", re.sub(r"\s", "", marker_orig)))
+    if level == 5:
+        style = "①"
+    body = ln.body.strip()
+    cut = _SENT_END.search(body)
+    title = body[: cut.start()] if cut else body
+    return Heading(level, number, marker_orig, style, title.strip(), body,
+                   Span(m_start, ln.end), Span(m_start, m_end), ln.index)
+
+
+# -- assembling the document -------------------------------------------------------------------
+
+def _front_matter_from_table(t: Table, out: dict[str, tuple[str, Span]]) -> bool:
+    cells = [c for r in t.rows for c in r.cells]
+    found = False
+    for k, c in enumerate(cells):
+        key = c.text.rstrip(":： ").strip()
+        if key in _META_KEYS:
+            found = True
+            if k + 1 < len(cells) and cells[k + 1].text.rstrip(":： ") not in _META_KEYS:
+                out.setdefault(key, (cells[k + 1].text, cells[k + 1].span))
+    return found
+
+
+def _find_signature(view: str, lines: list[Line], used: set[int]) -> tuple[Signature | None, int]:
+    """Agency and date at the end of the body; returns (signature, index of its first line)."""
+    content = [ln for ln in lines if ln.index not in used and ln.text.strip()]
+    examined = 0
+    for pos in range(len(content) - 1, -1, -1):
+        ln = content[pos]
+        text = ln.text.strip()
+        if ln.kind in ("h1", "h2", "h3", "h4", "h5") and not _DATE_ONLY.match(text):
+            return None, -1
+        if re.fullmatch(r"附[件表]\s*\d*\s*[:：]?.{0,30}", text) and len(text) <= 30:
+            continue  # an appendix marker after the signature
+        examined += 1
+        if examined > 3:
+            return None, -1
+        m = DATE_RE.search(text)
+        if m and (_DATE_ONLY.match(text) or (len(text) <= 40 and m.end() >= len(text.rstrip()) - 1)):
+            date = parse_date(m.group(0))
+            agency = text[: m.start()].strip() or None
+            first = ln
+            if agency is None and pos > 0:
+                prev = content[pos - 1]
+                ptext = prev.text.strip()
+                if prev.kind == "para" and len(ptext) <= 30 and not re.search(r"[。,;:!?]", ptext):
+                    agency = ptext
+                    first = prev
+            if agency and (len(agency) > 30 or re.search(r"[。;!?]", agency)):
+                agency = None
+            if agency:
+                agency = re.sub(r"\s+", "", agency)
+            return Signature(agency, date, m.group(0), Span(first.start, ln.end)), first.index
+        if len(text) > 40:
+            return None, -1
+    return None, -1
+
+
+def build(src: Source, grids: list[SourceTable] | None = None) -> Document:
+    view = src.view
+    lines = lex_lines(view)
+    doc = Document(source=src, lines=lines)
+    tables, used = find_tables(view, lines, grids or [])
+
+    # front matter: metadata lines and metadata tables
+    for t in tables:
+        if t.span.start < len(view) // 3 and _front_matter_from_table(t, doc.front_matter):
+            t.kind = "metadata"
+    for ln in lines:
+        if ln.kind == "meta" and ln.index not in used:
+            key = ln.marker.strip().rstrip(":").strip()
+            doc.front_matter.setdefault(key, (ln.body.strip(), Span(ln.body_start, ln.end)))
+            used.add(ln.index)
+        elif ln.kind == "docnum" and doc.doc_number is None:
+            doc.doc_number = (ln.body.strip(), Span(ln.start, ln.end))
+            used.add(ln.index)
+    doc.tables = [t for t in tables if t.kind != "metadata"]
+
+    signature, sig_index = _find_signature(view, lines, used)
+    doc.signature = signature
+    doc.body_end = signature.span.start if signature else len(view)
+
+    # title: a title-like line before the first heading, near the top
+    first_heading = next((ln.index for ln in lines if ln.kind in _LEVEL and ln.index not in used), len(lines))
+    seen = 0
+    for ln in lines[:first_heading]:
+        if ln.index in used:
+            continue
+        text = ln.text.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > 8:
+            break
+        if len(text) <= 80 and _TITLE_RE.search(text) and not re.search(r"[。;!?]", text):
+            doc.title = Title(re.sub(r"\s+", "", text), Span(ln.start, ln.end))
+            used.add(ln.index)
+            break
+
+    # sections (stack), paragraphs and tables in order
+    stack: list[Section] = []
+    table_iter = iter(doc.tables)
+    next_table = next(table_iter, None)
+    for ln in lines:
+        while next_table is not None and next_table.span.start <= ln.start:
+            next_table.section = stack[-1] if stack else None
+            if stack:
+                stack[-1].tables.append(next_table)
+            next_table = next(table_iter, None)
+        if ln.index in used or (signature and sig_index <= ln.index and ln.start < signature.span.end):
+            continue
+        if ln.kind in _LEVEL:
+            h = _heading(src, ln)
+            doc.headings.append(h)
+            sec = Section(h)
+            while stack and stack[-1].level >= h.level:
+                stack.pop().end = ln.start
+            if stack:
+                sec.parent = stack[-1]
+                stack[-1].children.append(sec)
+            else:
+                doc.sections.append(sec)
+            stack.append(sec)
+            continue
+        text = ln.text.strip()
+        if not text:
+            continue
+        para = Paragraph(text, Span(ln.start, ln.end), ln.index)
+        if signature and ln.start >= signature.span.end:
+            doc.attachments.append(para)
+            continue
+        doc.paragraphs.append(para)
+        if stack:
+            stack[-1].paragraphs.append(para)
+        else:
+            doc.intro.append(para)
+    while next_table is not None:
+        next_table.section = stack[-1] if stack else None
+        if stack:
+            stack[-1].tables.append(next_table)
+        next_table = next(table_iter, None)
+    for sec in stack:
+        sec.end = doc.body_end
+    # a section ends where the next sibling-or-higher heading starts (set above), else at body end
+    for sec in doc.all_sections():
+        if sec.end == 0:
+            sec.end = doc.body_end
+    # caption: the text just before each table
+    for t in doc.tables:
+        before = view[max(0, t.span.start - 200):t.span.start].rstrip("\n").split("\n")
+        t.caption = before[-1].strip() if before else ""
+    return doc

@@ -1,0 +1,38 @@
+"""Which rule set applies: from the report year, else from the structure (with the evidence)."""
+from __future__ import annotations
+
+import re
+
+from .ast import Document
+from .facts import Facts
+
+
+def profile_for_year(year: int) -> str:
+    if year <= 2018:
+        return "gip-2008"
+    if year <= 2020:
+        return "gip-2019"
+    return "gip-2021"
+
+
+# format.md §1: markers only one format has
+_STRUCTURE = (
+    ("gip-2021", r"本年制发件数|本年废止件数|现行有效件数|申请人无正当理由逾期不补正|逾期未按收费通知要求缴纳费用"),
+    ("gip-2019", r"本年新制作数量|本年新公开数量|第二十条第\(九\)项|其他对外管理服务事项|政府集中采购"),
+)
+
+
+def choose_profile(doc: Document, facts: Facts, forced: str | None = None) -> tuple[str, list[str]]:
+    """Return (profile, evidence)."""
+    if forced:
+        return forced, [f"--profile {forced}"]
+    if facts.report_year:
+        return profile_for_year(facts.report_year), [f"report year {facts.report_year} (from the {facts.report_year_source})"]
+    view = doc.view
+    for profile, pattern in _STRUCTURE:
+        m = re.search(pattern, view)
+        if m:
+            return profile, [f"no report year; the text has “{m.group(0)}”, a label only the {profile[4:]} format uses"]
+    if re.search(r"第二十条第\([一二三四五六七八九十]+\)项", view):
+        return "gip-2021", ["no report year; unified-format tables (第二十条第…项) without 2019-only labels"]
+    return "gip-2008", ["no report year and no unified-format tables: the 2008 rules apply"]

@@ -1,0 +1,218 @@
+"""Load and validate rules/*.yaml: the rule catalog, the profiles and their checks.
+
+Three kinds of YAML document, all validated by pydantic models:
+- ``catalog.yaml``: one entry per rule id (name, default severity, messages, basis, examples);
+- profile files (``common.yaml``, ``gip-2008.yaml`` …): ``checks`` — which registered check
+  function runs for which rule, with what parameters, in which profiles — and ``vocabulary``;
+- user files (``extend-rules``) in the same shape as profile files.
+A mistake is reported as ``FILE:LINE: what is wrong`` (exit code 2), never a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .data import data_dir
+
+PROFILES = ("gip-2008", "gip-2019", "gip-2021")
+Severity = Literal["error", "warning", "info"]
+
+
+class RuleFileError(Exception):
+    """A rule file that cannot be used: ``path:line: message``."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+
+
+class Text(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    zh: str
+    en: str
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    profile: str | None = None
+    fail: str | None = None
+    pass_: str | None = Field(default=None, alias="pass")
+    fail_hex: str | None = None  # raw bytes, for input-level rules (GIP001)
+
+
+class RuleEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[A-Z]{2,8}\d{3,4}$")
+    name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    severity: Severity
+    summary: Text
+    message: Text
+    basis: Text | None = None
+    fix: Text | None = None
+    why: Text | None = None
+    examples: list[Example] = Field(default_factory=list)
+
+
+class CheckEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rule: str
+    check: str
+    profiles: list[str] | None = None  # default: all
+    severity: Severity | None = None
+    message: Text | None = None
+    basis: Text | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("profiles")
+    @classmethod
+    def _known_profiles(cls, v: list[str] | None) -> list[str] | None:
+        for p in v or []:
+            if p not in PROFILES:
+                raise ValueError(f"unknown profile {p!r} (known: {', '.join(PROFILES)})")
+        return v
+
+
+class ProfileInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    years: tuple[int, int]
+    basis: Text
+    title: Text
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    templates: dict[str, str] = Field(default_factory=dict)  # YAML anchors for long example texts
+    rules: list[RuleEntry] = Field(default_factory=list)
+    profiles: list[ProfileInfo] = Field(default_factory=list)
+    checks: list[CheckEntry] = Field(default_factory=list)
+    vocabulary: dict[str, Any] = Field(default_factory=dict)
+
+
+@dataclass
+class Check:
+    entry: CheckEntry
+    func: Any
+    params: Any
+    origin: str  # path:line
+
+
+@dataclass
+class RuleSet:
+    rules: dict[str, RuleEntry]
+    profiles: dict[str, ProfileInfo]
+    checks: list[Check]
+    vocabulary: dict[str, Any]
+    files: list[str] = field(default_factory=list)
+
+    def checks_for(self, profile: str) -> list[Check]:
+        return [c for c in self.checks if c.entry.profiles is None or profile in c.entry.profiles]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers the line of every mapping (as key ``__line__``)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip_lines(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_strip_lines(v) for v in obj]
+    return obj
+
+
+def _line_of(raw: Any, loc: tuple[Any, ...]) -> int:
+    line = raw.get("__line__", 1) if isinstance(raw, dict) else 1
+    node = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and "__line__" in node:
+            line = node["__line__"]
+    return line
+
+
+def load_file(path: Path) -> tuple[RuleFile, Any]:
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise RuleFileError(str(path), (mark.line + 1) if mark else 1,
+                            f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    except OSError as exc:
+        raise RuleFileError(str(path), 1, f"cannot read: {exc.strerror}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise RuleFileError(str(path), 1, "a rule file must be a mapping with rules/checks/vocabulary")
+    try:
+        parsed = RuleFile.model_validate(_strip_lines(raw))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise RuleFileError(str(path), _line_of(raw, tuple(err["loc"])), f"{where}: {err['msg']}") from None
+    return parsed, raw
+
+
+def default_files() -> list[Path]:
+    d = data_dir("rules")
+    return [d / "catalog.yaml"] + sorted(p for p in d.glob("*.yaml") if p.name != "catalog.yaml")
+
+
+def _merge_vocab(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for k, v in new.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            _merge_vocab(into[k], v)
+        elif isinstance(v, list) and isinstance(into.get(k), list):
+            into[k] = into[k] + v
+        else:
+            into[k] = v
+
+
+def load_rules(extra: list[Path] | None = None) -> RuleSet:
+    """Load the built-in rule files plus ``extra`` ones; validate every check's parameters."""
+    from .checks import REGISTRY, load_all
+
+    load_all()
+    rs = RuleSet({}, {}, [], {})
+    pending: list[tuple[CheckEntry, Any, Path, int]] = []
+    for path in default_files() + list(extra or []):
+        parsed, raw = load_file(path)
+        rs.files.append(str(path))
+        for i, r in enumerate(parsed.rules):
+            if r.id in rs.rules:
+                raise RuleFileError(str(path), _line_of(raw, ("rules", i)), f"rule {r.id} is defined twice")
+            rs.rules[r.id] = r
+        for p in parsed.profiles:
+            rs.profiles[p.id] = p
+        _merge_vocab(rs.vocabulary, parsed.vocabulary)
+        for i, c in enumerate(parsed.checks):
+            pending.append((c, raw, path, _line_of(raw, ("checks", i))))
+    for c, raw, path, line in pending:
+        if c.rule not in rs.rules:
+            raise RuleFileError(str(path), line, f"check names rule {c.rule!r}, which no rule file defines")
+        if c.check not in REGISTRY:
+            raise RuleFileError(str(path), line, f"unknown check {c.check!r} (known: {', '.join(sorted(REGISTRY))})")
+        spec = REGISTRY[c.check]
+        try:
+            params = spec.params.model_validate(c.params) if spec.params else c.params
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise RuleFileError(str(path), line, f"params of {c.check} for {c.rule}: {where}: {err['msg']}") from None
+        rs.checks.append(Check(c, spec.func, params, f"{path}:{line}"))
+    return rs
