@@ -141,6 +141,19 @@ def _fold_newlines(text: str) -> tuple[str, array]:
     return b.text, b.map
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _convert(cc, text: str) -> str:
+    """``cc.convert`` that survives lone surrogates (OpenCC needs UTF-8): they pass through unchanged."""
+    if not _SURROGATE.search(text):
+        return cc.convert(text)
+    conv = cc.convert(_SURROGATE.sub("\ufffd", text))
+    if len(conv) != len(text):
+        return conv
+    return "".join(o if "\ud800" <= o <= "\udfff" else c for o, c in zip(text, conv))
+
+
 def _to_simplified(b: _Builder) -> tuple[int, int]:
     """Convert Traditional → Simplified line by line; return (han chars, changed chars)."""
     cc = _t2s()
@@ -151,10 +164,10 @@ def _to_simplified(b: _Builder) -> tuple[int, int]:
     pos = 0
     for line in text.split("\n"):
         if not line.isascii():
-            conv = cc.convert(line)
+            conv = _convert(cc, line)
             if conv != line:
                 if len(conv) != len(line):  # a phrase changed length: fall back to per-character
-                    conv = "".join(cc.convert(ch) for ch in line)
+                    conv = "".join(_convert(cc, ch) for ch in line)
                 if len(conv) == len(line):
                     changed += sum(1 for x, y in zip(line, conv) if x != y)
                     out_lines.append(conv)

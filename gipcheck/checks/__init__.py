@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from ..ast import Document, Span
 from ..facts import Facts
 
-MODULES = ("document", "structure", "period", "contact", "tables", "dates", "text")
+MODULES = ("document", "structure", "period", "contact", "tables", "prescribed", "dates", "text")
 
 
 class Params(BaseModel):

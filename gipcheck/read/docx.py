@@ -21,6 +21,7 @@ from io import BytesIO
 from typing import Any
 
 import docx  # python-docx (extra "docx"); imported here so a missing library is named by read_bytes
+from docx.styles import BabelFish
 
 from .base import Extracted, InputError, Limits, SourceTable
 
@@ -325,7 +326,8 @@ class _Styles:
         if st is None:
             return None
         el = st.find(W + "name")
-        return el.get(W + "val") if el is not None else sid
+        name = el.get(W + "val") if el is not None else None
+        return BabelFish.internal2ui(name) if name else sid
 
     def num_pr(self, sid: str | None) -> tuple[str, int | None] | None:
         for _sid, st in self._chain(sid):

@@ -167,8 +167,9 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_docx(data: bytes, suffix: str, name: str, exe: str, timeout: int = CONVERT_TIMEOUT) -> bytes:
+def convert_to_docx(data: bytes, suffix: str, name: str, exe: str, timeout: float | None = None) -> bytes:
     """Convert through LibreOffice in a private temp dir; the input file itself is never touched."""
+    timeout = CONVERT_TIMEOUT if timeout is None else timeout
     with tempfile.TemporaryDirectory(prefix="gipcheck-office-") as tmp:
         src = Path(tmp) / f"input{suffix}"
         out_dir = Path(tmp) / "out"

@@ -6,7 +6,8 @@
   or bottom of most pages) and page numbers at the top/bottom of a page (``第 3 页``,
   ``第3页 共10页``, ``- 3 -``, ``3/10``, bare digits, ``Page 3 of 10``).
 * Lines that the layout broke inside a sentence are re-joined: a line is joined to the next
-  when it does not end with sentence punctuation (。！？；：…), it runs to the right margin,
+  when it does not end with sentence punctuation (。！？…), it runs to the right margin (or
+  the next line starts with a word too wide for the room left),
   the next line does not start with a heading marker (一、 （一） 1. （1） ① 第…章 附件)
   and is not indented as a new paragraph; across a page break as well.
 * Drawn tables (ruling lines: stroked segments, or thin filled rectangles as Word draws
@@ -37,7 +38,9 @@ import pypdfium2.raw as pdfium_c
 
 from .base import Extracted, InputError, Limits, SourceTable
 
-_SENTENCE_END = re.compile(r"[。！？!?；;：:…]['\"”’」』）)\]】]*$")
+# Sentence-final punctuation (a colon or semicolon at a line end is left to the layout tests).
+_SENTENCE_END = re.compile(r"[。！？!?…]['\"”’」』）)\]】]*$")
+_LEADING_WORD = re.compile(r"[\x21-\x7e]+")
 HEADING_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[)）]|\d{1,3}[、.．](?!\d)|"
     r"[（(]\d{1,3}[)）]|[①-⑳⑴-⒇]|第[一二三四五六七八九十百\d]+[章节部分条]|附件|附表|附录)"
@@ -417,10 +420,18 @@ def _strip_layout(pages: list[list[Any]], boxes: list[tuple[float, float, float,
 
 def _rejoin(items: list[Any], margins: dict[int, tuple[float, float]]) -> list[Any]:
     """Re-join lines that the page layout broke inside a sentence."""
+    lines = [it for it in items if isinstance(it, _Line)]
+    indented = 0
+    for ln in lines:
+        left = margins.get(ln.page, (ln.x0, ln.x1))[0]
+        em = ln.height / 1.15
+        if left + 1.2 * em <= ln.x0 <= left + 3.5 * em:
+            indented += 1
+    indented_doc = indented >= 3
     out: list[Any] = []
     for it in items:
         prev = out[-1] if out else None
-        if isinstance(it, _Line) and isinstance(prev, _Line) and _continues(prev, it, margins):
+        if isinstance(it, _Line) and isinstance(prev, _Line) and _continues(prev, it, margins, indented_doc):
             prev.text = _join(prev.text, it.text)
             prev.last_page, prev.last_x1, prev.last_y0 = it.page, it.x1, it.y0
             continue
@@ -428,15 +439,27 @@ def _rejoin(items: list[Any], margins: dict[int, tuple[float, float]]) -> list[A
     return out
 
 
-def _continues(a: _Line, b: _Line, margins: dict[int, tuple[float, float]]) -> bool:
-    if _SENTENCE_END.search(a.text) or HEADING_START.match(b.text):
+def _continues(a: _Line, b: _Line, margins: dict[int, tuple[float, float]], indented_doc: bool = False) -> bool:
+    if HEADING_START.match(b.text):
         return False
     em = a.height / 1.15
+    if _SENTENCE_END.search(a.text):
+        # a full line ending a sentence, followed by an unindented line, in a document whose
+        # paragraphs start indented: the paragraph simply went on
+        left_b = margins.get(b.page, (b.x0, b.x1))[0]
+        right_a = margins.get(a.last_page, (a.x0, a.x1))[1]
+        if not (indented_doc and b.x0 <= left_b + 0.5 * em and right_a - a.last_x1 <= 2.0 * em):
+            return False
     a_page, a_x1 = a.last_page, a.last_x1
     _left_a, right_a = margins.get(a_page, (a.x0, a.x1))
     left_b, _right_b = margins.get(b.page, (b.x0, b.x1))
-    if a_x1 < right_a - 2.0 * em:  # a short line ends its paragraph
-        return False
+    room = right_a - a_x1
+    if room > 2.0 * em:
+        # a short line ends its paragraph, unless the next line starts with a word (URL,
+        # number) too wide for the room left, which the layout had to carry over
+        word = _LEADING_WORD.match(b.text)
+        if not word or (len(word.group()) * 0.6 + 0.5) * em < room:
+            return False
     if b.x0 > left_b + 1.2 * em:  # an indented line starts a new paragraph
         return False
     if b.page == a_page:
