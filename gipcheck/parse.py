@@ -14,7 +14,7 @@ from lark import Lark, Token, Transformer
 from .ast import Cell, Document, Heading, Line, Paragraph, Row, Section, Signature, Span, Table, Title
 from .cn import DATE_RE, cn_int, parse_date, parse_number
 from .data import data_dir
-from .normalize import Source
+from .normalize import _WIDTH_TABLE, Source
 from .read.base import SourceTable
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
@@ -157,8 +157,12 @@ def find_tables(view: str, lines: list[Line], grids: list[SourceTable]) -> tuple
 
     # 1. grids read by a format adapter: the cells come from the grid, spans from the lines
     line_no = {}
-    for ln in lines:
-        line_no[view.count("\n", 0, ln.start) + 1] = ln  # view line numbers (adapters write one row per line)
+    if grids:
+        n, pos = 1, 0
+        for ln in lines:  # view line numbers (adapters write one row per line)
+            n += view.count("\n", pos, ln.start)
+            pos = ln.start
+            line_no[n] = ln
     for grid in grids:
         rows = []
         for r, cells in enumerate(grid.rows):
@@ -169,8 +173,12 @@ def find_tables(view: str, lines: list[Line], grids: list[SourceTable]) -> tuple
             pipe_cells = _split_pipe(view, ln) if ln.kind == "row" else []
             row_cells = []
             for j, text in enumerate(cells):
+                if len(pipe_cells) == len(cells):  # the view's cells: normalized like all text
+                    row_cells.append(pipe_cells[j])
+                    continue
                 span = pipe_cells[j].span if j < len(pipe_cells) else Span(ln.start, ln.end)
-                row_cells.append(Cell(text.strip(), parse_number(text), span))
+                folded = text.strip().translate(_WIDTH_TABLE)
+                row_cells.append(Cell(folded, parse_number(folded), span))
             rows.append(Row(row_cells, Span(ln.start, ln.end)))
         if rows:
             tables.append(Table(rows, Span(rows[0].span.start, rows[-1].span.end), "grid"))

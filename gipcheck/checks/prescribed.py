@@ -83,6 +83,15 @@ _NUMS_LINE = re.compile(r"^(?P<label>.*?[^\d\s.\-])\s+(?P<nums>-?\d+(?:\s+-?\d+)
 
 
 def read_t3(ctx: Context, p: T3Params) -> T3 | None:
+    """Table 三 as observed rows (cached per document and row vocabulary)."""
+    key = ("t3", tuple(p.rows.items()))
+    cache = ctx.doc.__dict__.setdefault("_cache", {})
+    if key not in cache:
+        cache[key] = _read_t3(ctx, p)
+    return cache[key]
+
+
+def _read_t3(ctx: Context, p: T3Params) -> T3 | None:
     best: T3 | None = None
     for t in ctx.doc.tables:
         obs = T3(t)
@@ -108,20 +117,24 @@ def read_t3(ctx: Context, p: T3Params) -> T3 | None:
     # a table flattened into lines: "一、本年新收政府信息公开申请数量 3100004" or "... 80 1 0 0 0 0 81"
     obs = T3(None)
     view = ctx.doc.view
-    for para in ctx.doc.paragraphs:
-        m = _NUMS_LINE.match(para.text)
+    in_table = [(t.span.start, t.span.end) for t in ctx.doc.tables]
+    for line in ctx.doc.lines:
+        if line.kind in ("row", "meta", "docnum") or any(a <= line.start < b for a, b in in_table):
+            continue
+        text = line.text.strip()
+        m = _NUMS_LINE.match(text)
         if not m:
             continue
         key = _match_row(m.group("label"), p.rows)
         if key is None:
             continue
         nums = m.group("nums").split()
-        base = para.span.start + m.start("nums")
+        base = line.start + (len(line.text) - len(line.text.lstrip())) + m.start("nums")
         cells = []
         for nm in re.finditer(r"-?\d+", m.group("nums")):
             a = base + nm.start()
             cells.append(Cell(nm.group(0), float(nm.group(0)), Span(a, a + len(nm.group(0)))))
-        ro = RowObs(key, m.group("label"), cells, para.span)
+        ro = RowObs(key, m.group("label"), cells, Span(line.start, line.end))
         if len(nums) == len(T3_COLS):
             obs.rows.setdefault(key, ro)
         else:
