@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import suppress
 from .ast import Document
 from .engine import Selection, analyse, check_document
 from .model import FileResult, Finding, RunResult
@@ -55,8 +56,30 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     ruleset = rules(opts.extra_rules)
     doc, facts, profile, evidence, findings = check_document(
         extracted, ruleset, profile=opts.profile, sel=opts.selection, lang=opts.lang)
-    return FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence,
-                      doc.source.original_lines())
+    lines = doc.source.original_lines()
+    findings, suppressed = _suppress(findings, lines, extracted, ruleset, opts)
+    return FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed)
+
+
+def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, ruleset: RuleSet,
+              opts: Options) -> tuple[list[Finding], int]:
+    known = set(ruleset.rules)
+    directives = suppress.parse_directives(lines, known)
+    directives += suppress.adapter_directives(extracted.directives, len(lines), known)
+    if not directives:
+        return findings, 0
+    rule = ruleset.rules["GIP006"]
+
+    def unused(d: suppress.Directive, zh: str, en: str) -> Finding:
+        msg = (rule.message.en if opts.lang == "en" else rule.message.zh).format(problem=en if opts.lang == "en" else zh)
+        sev = opts.selection.severity.get("GIP006", rule.severity)
+        source = extracted.line_sources[d.line - 1] if extracted.line_sources and d.line <= len(extracted.line_sources) else None
+        return Finding("GIP006", sev, msg, d.line, d.column, d.line, d.end_column, None, rule.name,
+                       (rule.fix.en if opts.lang == "en" else rule.fix.zh) if rule.fix else None, source)
+
+    if not opts.selection.enabled("GIP006"):
+        return suppress.apply(findings, directives, lambda *a: None)[0], 0
+    return suppress.apply(findings, directives, unused)
 
 
 def check_file(path: str | os.PathLike[str], opts: Options | None = None) -> FileResult:

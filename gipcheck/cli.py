@@ -9,7 +9,9 @@ from pathlib import Path
 
 from . import api
 from .engine import Selection
-from .model import RunResult
+from .config import config_for
+from .model import SEVERITY_RANK, RunResult
+from .read.base import Limits
 from .read import InputError, read_path
 from .report import FORMATS, ReportContext, RuleMeta, get_file_renderer, get_renderer
 from .rules import RuleFileError, RuleSet
@@ -33,17 +35,26 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", metavar="PATH")
     c.add_argument("--format", default="text", choices=sorted(FORMATS), help="output format (default text)")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    c.add_argument("--profile", choices=["gip-2008", "gip-2019", "gip-2021"], help="force a rule profile")
-    c.add_argument("--select", type=_csv, default=[], help="only these rules or prefixes (GIP2,GIP404)")
-    c.add_argument("--extend-select", type=_csv, default=[], help="add rules to the selection")
-    c.add_argument("--ignore", type=_csv, default=[], help="skip these rules or prefixes")
-    c.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
+    _common_options(c)
+    c.add_argument("--fail-on", choices=["error", "warning", "info"], default=None,
                    help="lowest severity that makes the exit code 1 (default error)")
-    c.add_argument("--lang", choices=["zh", "en"], default="zh", help="message language (default zh)")
-    c.add_argument("--rules", action="append", default=[], metavar="FILE", help="extra rule file (YAML)")
+    c.add_argument("--baseline", metavar="FILE", help="hide the findings recorded in this baseline file")
+    c.add_argument("--write-baseline", metavar="FILE", nargs="?", const=".gipcheck-baseline.json",
+                   help="record today's findings as the baseline (default .gipcheck-baseline.json) and exit 0")
     c.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     c.add_argument("--no-source", action="store_true", help="do not print the source line under a finding")
+
+    cf = sub.add_parser("config", help="显示某文件适用的配置 / print the effective configuration for a file")
+    cf.add_argument("path", nargs="?", default=".")
+    _common_options(cf)
+
+    ts = sub.add_parser("test", help="运行规则测试 / run annotated rule fixtures and the rules' own examples")
+    ts.add_argument("paths", nargs="*", metavar="PATH", help="fixture files or folders (<!-- ruleid: GIP602 -->)")
+    ts.add_argument("--examples", action="store_true", help="also run every rule's examples (the default with no PATH)")
+    ts.add_argument("--profile", choices=["gip-2008", "gip-2019", "gip-2021"])
+    ts.add_argument("--rules", action="append", default=[], metavar="FILE", help="extra rule file (YAML)")
+    ts.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     r = sub.add_parser("rules", help="列出所有规则 / list every rule")
     r.add_argument("--lang", choices=["zh", "en"], default="zh")
@@ -63,6 +74,38 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _common_options(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--profile", choices=["gip-2008", "gip-2019", "gip-2021"], default=None, help="force a rule profile")
+    c.add_argument("--select", type=_csv, default=None, help="only these rules or prefixes (GIP2,GIP404)")
+    c.add_argument("--extend-select", type=_csv, default=[], help="add rules to the selection")
+    c.add_argument("--ignore", type=_csv, default=[], help="skip these rules or prefixes")
+    c.add_argument("--lang", choices=["zh", "en"], default=None, help="message language (default zh)")
+    c.add_argument("--rules", action="append", default=[], metavar="FILE", help="extra rule file (YAML)")
+    c.add_argument("--config", metavar="FILE", help="use this configuration file instead of searching for one")
+    c.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+
+
+def file_settings(path: str, args: argparse.Namespace) -> tuple[api.Options, str]:
+    """Options for one file: its closest configuration, overridden by the command line."""
+    cfg = config_for(path, args.config, args.isolated).model
+    c = config_for(path, args.config, args.isolated)
+    select = args.select if args.select is not None else (cfg.select or [])
+    ignore = list(cfg.ignore) + c.ignores_for(path) + list(args.ignore)
+    sel = Selection(select, ignore, list(cfg.extend_select) + list(args.extend_select), dict(cfg.severity))
+    limits = Limits()
+    if cfg.limits:
+        if cfg.limits.max_file_mb:
+            limits.max_file_bytes = cfg.limits.max_file_mb * 1024 * 1024
+        if cfg.limits.max_unzipped_mb:
+            limits.max_unzipped_bytes = cfg.limits.max_unzipped_mb * 1024 * 1024
+        if cfg.limits.max_pages:
+            limits.max_pages = cfg.limits.max_pages
+    opts = api.Options(profile=args.profile or cfg.profile, lang=args.lang or cfg.lang or "zh", selection=sel,
+                       extra_rules=tuple(c.extra_rules() + [str(Path(r).resolve()) for r in args.rules]), limits=limits)
+    fail_on = getattr(args, "fail_on", None) or cfg.fail_on or "error"
+    return opts, fail_on
+
+
 def rule_meta(rs: RuleSet) -> dict[str, RuleMeta]:
     return {
         r.id: RuleMeta(r.id, r.name, r.severity, r.summary.zh, r.summary.en,
@@ -72,25 +115,49 @@ def rule_meta(rs: RuleSet) -> dict[str, RuleMeta]:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    rs = api.rules(args.rules)
-    opts = api.Options(profile=args.profile, lang=args.lang, extra_rules=tuple(args.rules),
-                       selection=Selection(args.select, args.ignore, args.extend_select))
+    files = list(api.expand_paths(args.paths))
+    if not files:
+        print("gipcheck: no report files found in " + ", ".join(args.paths), file=sys.stderr)
+        return 2
+    first_opts, _ = file_settings(files[0], args)
+    rs = api.rules(first_opts.extra_rules)
+    lang = first_opts.lang
+    baseline = None
+    if args.baseline:
+        from . import baseline as bl
+
+        try:
+            baseline = bl.load(args.baseline)
+        except bl.BaselineError as exc:
+            print(f"gipcheck: {exc}", file=sys.stderr)
+            return 2
     color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty())
-    ctx = ReportContext(lang=args.lang, color=color and args.format == "text", rules=rule_meta(rs),
+    ctx = ReportContext(lang=lang, color=color and args.format == "text", rules=rule_meta(rs),
                         show_source=not args.no_source, statistics=args.statistics)
+    stream = get_file_renderer(args.format) if args.format == "jsonl" and not (args.statistics or args.write_baseline) else None
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    failing = False
+    results = []
     try:
-        stream = get_file_renderer(args.format) if args.format == "jsonl" and not args.statistics else None
-        results = []
-        for fr in api.check_paths(args.paths, opts):
+        for path in files:
+            opts, fail_on = file_settings(path, args)
+            fr = api.check_file(path, opts)
+            if baseline is not None:
+                from . import baseline as bl
+
+                fr.suppressed += bl.filter_file(fr, baseline)
+            failing |= any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in fr.findings)
             results.append(fr)
             if stream:
                 out.write(stream(fr, ctx))
                 out.flush()
         run = RunResult(results, api.__version__)
-        if not results:
-            print("gipcheck: no report files found in " + ", ".join(args.paths), file=sys.stderr)
-            return 2
+        if args.write_baseline:
+            from . import baseline as bl
+
+            n = bl.write(run, args.write_baseline)
+            print(f"gipcheck: wrote {n} finding(s) of {len(results)} file(s) to {args.write_baseline}", file=sys.stderr)
+            return 0
         if args.statistics:
             from .report.statistics import render_statistics
 
@@ -100,7 +167,38 @@ def _cmd_check(args: argparse.Namespace) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
-    return 1 if run.worst_at_or_above(args.fail_on) else 0
+    return 1 if failing else 0
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    c = config_for(args.path, args.config, args.isolated)
+    opts, fail_on = file_settings(args.path, args)
+    effective = {
+        **c.to_json(),
+        "effective": {"profile": opts.profile, "lang": opts.lang, "fail-on": fail_on,
+                      "select": opts.selection.select or ["ALL"], "extend-select": opts.selection.extend_select,
+                      "ignore": opts.selection.ignore, "severity": opts.selection.severity,
+                      "extend-rules": list(opts.extra_rules)},
+    }
+    print(json.dumps(effective, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cmd_test(args: argparse.Namespace) -> int:
+    from . import ruletest
+
+    opts = api.Options(profile=args.profile, lang=args.lang, extra_rules=tuple(str(Path(r).resolve()) for r in args.rules))
+    out = ruletest.Outcome()
+    for f in ruletest.collect(args.paths):
+        ruletest.run_fixture(f, opts, out)
+    if args.examples or not args.paths:
+        ruletest.run_examples(opts, out)
+    for line in out.failed:
+        print(line)
+    for line in out.todo:
+        print("todo: " + line)
+    print(f"{out.passed} passed, {len(out.failed)} failed")
+    return 1 if out.failed else 0
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -134,7 +232,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 def _cmd_parse(args: argparse.Namespace) -> int:
     from .dump import document_json, document_tree
 
-    doc = api.parse(args.path)
+    doc = api.parse(Path(args.path))  # a Path: a missing file is an error, not text to parse
     if args.format == "json":
         print(json.dumps(document_json(doc), ensure_ascii=False, indent=2))
     else:
@@ -144,7 +242,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 def _cmd_text(args: argparse.Namespace) -> int:
     if args.normalized:
-        doc = api.parse(args.path)
+        doc = api.parse(Path(args.path))  # a Path: a missing file is an error, not text to parse
         for i, line in enumerate(doc.view.rstrip("\n").split("\n"), 1):
             start = sum(len(x) + 1 for x in doc.view.split("\n")[: i - 1])
             ln, col = doc.source.line_col(doc.source.orig_offset(start))
@@ -156,7 +254,7 @@ def _cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"check": _cmd_check, "rules": _cmd_rules, "explain": _cmd_explain, "parse": _cmd_parse,
+COMMANDS = {"check": _cmd_check, "config": _cmd_config, "test": _cmd_test, "rules": _cmd_rules, "explain": _cmd_explain, "parse": _cmd_parse,
             "text": _cmd_text}
 
 

@@ -20,6 +20,7 @@ from .profile import choose_profile
 from .read.base import Extracted
 from .rules import Check, RuleSet
 from .segment import segment
+from .suppress import COMMENT_PATTERN
 from .ast import Document
 
 
@@ -54,7 +55,7 @@ def _residue_patterns(items: tuple[tuple[str, str], ...]) -> list[tuple[str, re.
 
 def analyse(extracted: Extracted, rules: RuleSet) -> tuple[Document, Facts]:
     """read → normalize → segment → parse → facts."""
-    residue = tuple((r["kind"], r["pattern"]) for r in rules.vocabulary.get("residue", []))
+    residue = (("directive", COMMENT_PATTERN),) + tuple((r["kind"], r["pattern"]) for r in rules.vocabulary.get("residue", []))
     src = normalize(extracted.text, _residue_patterns(residue))
     segment(src)
     doc = build(src, extracted.tables)

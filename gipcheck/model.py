@@ -61,6 +61,7 @@ class FileResult:
     format: str | None = None  # text, docx, html, pdf
     profile_evidence: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the text as read (or extracted), for reporters that show it
+    suppressed: int = 0  # findings hidden by inline suppressions or a baseline
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -73,6 +74,8 @@ class FileResult:
             out["format"] = self.format
         if self.profile_evidence:
             out["profile_evidence"] = self.profile_evidence
+        if self.suppressed:
+            out["suppressed"] = self.suppressed
         return out
 
     def count(self, severity: str) -> int:

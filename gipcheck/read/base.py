@@ -58,5 +58,7 @@ class Extracted:
     line_sources: list[dict[str, Any]] | None = None
     tables: list[SourceTable] = field(default_factory=list)
     encoding: str | None = None
+    # Suppression directives an adapter found outside the text (Word comments): (line, comment text)
+    directives: list[tuple[int, str]] = field(default_factory=list)
     # Reader-level remarks that become findings (e.g. OCR used, layout text removed); (rule, zh, en, line)
     notes: list[tuple[str, str, str, int]] = field(default_factory=list)
