@@ -84,7 +84,7 @@ class Source:
         b = self.orig_offset(end) if end > start else a
         if end > start:
             # the end is exclusive: map the last character and step past it
-            b = self.orig_offset(end - 1) + 1
+            b = _past_crlf(self.original, self.orig_offset(end - 1) + 1)
         b = max(a, b)
         line, col = self.line_col(a)
         end_line, end_col = self.line_col(b)
@@ -98,6 +98,14 @@ class Source:
             e = starts[i + 1] if i + 1 < len(starts) else len(text)
             out.append(text[s:e].rstrip("\r\n"))
         return out
+
+
+def _past_crlf(original: str, end: int) -> int:
+    """An exclusive end that falls between the \\r and \\n of a line end moves past the \\n:
+    a span that takes in a \\r\\n line end (one \\n in the view) takes all of it."""
+    if 0 < end < len(original) and original[end - 1] == "\r" and original[end] == "\n":
+        return end + 1
+    return end
 
 
 class _Builder:
@@ -236,7 +244,7 @@ def normalize(original: str, residue_patterns: list[tuple[str, re.Pattern[str]]]
             if a < last_end:  # overlapping matches: keep the first, longest-starting one
                 continue
             last_end = e
-            oa, oe = b.map[a], b.map[e - 1] + 1
+            oa, oe = b.map[a], _past_crlf(original, b.map[e - 1] + 1)
             residue.append(Residue(kind, oa, oe, original[oa:oe]))
             before = b.text[a - 1] if a > 0 else "\n"
             after = b.text[e] if e < len(b.text) else "\n"

@@ -372,15 +372,13 @@ def _run_text(el: Any, out: list[str]) -> None:
         elif tag == W + "noBreakHyphen":
             out.append("-")
         elif tag == W + "sym":
-            code = child.get(W + "char") or ""
+            # a symbol-font glyph (Wingdings ☑ etc.) is kept only when it names a real character
             try:
-                cp = int(code, 16)
-                if cp >= 0xF000:
-                    cp -= 0xF000  # symbol-font private-use mapping
-                if 0x20 <= cp and not (0xD800 <= cp < 0xE000):
-                    out.append(chr(cp))
+                cp = int(child.get(W + "char") or "", 16)
             except ValueError:
-                pass
+                continue
+            if 0x20 <= cp < 0xD800 or 0xF900 <= cp < 0x10000:
+                out.append(chr(cp))
         else:
             _run_text(child, out)
 

@@ -108,6 +108,12 @@ def _label(node: Any) -> str:
     return f"{node.tag}.{cls[0]}" if cls else node.tag
 
 
+def _is_hidden(node: Any) -> bool:
+    attrs = node.attributes or {}
+    style = re.sub(r"\s+", "", (attrs.get("style") or "").lower())
+    return "hidden" in attrs or "display:none" in style or "visibility:hidden" in style
+
+
 def _is_chrome(node: Any) -> bool:
     attrs = node.attributes or {}
     tokens = (attrs.get("class") or "").split()
@@ -127,6 +133,14 @@ def _inner_elements(node: Any):
             yield child
 
 
+# An element path as a linked chain: (parent chain, "tag:nth-of-type(k)", depth) or None.
+Path = Any
+
+
+def _step(path: Path, part: str) -> Path:
+    return (path, part, (path[2] if path is not None else 0) + 1)
+
+
 class _Walker:
     def __init__(self, root_label: str) -> None:
         self.root_label = root_label
@@ -134,13 +148,21 @@ class _Walker:
         self.sources: list[dict[str, Any]] = []
         self.tables: list[SourceTable] = []
         self.cur: list[str] = []
-        self.cur_path: list[str] | None = None
+        self.cur_path: Path = None
+        self.cur_started = False
         self.cur_heading_tag = False
         self.heading: str | None = None
         self.table_count = 0
 
-    def _path(self, parts: list[str]) -> str:
-        if len(parts) > 4:
+    def _path(self, path: Path) -> str:
+        """``root > … > a > b > c``: the last four steps of a path kept as a linked chain."""
+        parts: list[str] = []
+        node = path
+        while node is not None and len(parts) < 4:
+            parts.append(node[1])
+            node = node[0]
+        parts.reverse()
+        if path is not None and path[2] > 4:
             parts = ["…"] + parts[-3:]
         return " > ".join([self.root_label] + parts)
 
@@ -148,9 +170,9 @@ class _Walker:
         if not self.cur:
             return
         text = _collapse("".join(self.cur))
-        path = self.cur_path or []
+        path = self.cur_path
         is_heading = self.cur_heading_tag
-        self.cur, self.cur_path, self.cur_heading_tag = [], None, False
+        self.cur, self.cur_path, self.cur_heading_tag, self.cur_started = [], None, False, False
         if not text:
             return
         if len(text) <= 80 and any(p.search(text) for p in _CHROME_LINE):
@@ -160,33 +182,41 @@ class _Walker:
         self.lines.append(text)
         self.sources.append({"element": self._path(path), "heading": self.heading})
 
-    def add_text(self, text: str, path: list[str], heading_tag: bool) -> None:
-        if self.cur_path is None:
+    def add_text(self, text: str, path: Path, heading_tag: bool) -> None:
+        if not self.cur_started:
             if not text.strip(" \t\r\n\f\v\xa0\u3000"):
                 return
-            self.cur_path = path
+            self.cur_path, self.cur_started = path, True
             self.cur_heading_tag = heading_tag
         self.cur.append(text)
 
-    def walk(self, node: Any, path: list[str], heading_tag: bool = False, pre: bool = False) -> None:
-        counts: dict[str, int] = {}
-        for child in node.iter(include_text=True):
-            tag = child.tag
+    def walk(self, node: Any, path: Path, heading_tag: bool = False, pre: bool = False) -> None:
+        """Depth-first over ``node``'s children with an explicit stack (deep pages cannot overflow)."""
+        # frame: children iterator, path, inside a heading, inside <pre>, nth-of-type counts, block?
+        stack: list[tuple[Any, Path, bool, bool, dict[str, int], bool]] = [
+            (node.iter(include_text=True), path, heading_tag, pre, {}, False)]
+        while stack:
+            children, path, heading_tag, pre, counts, _block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                if stack.pop()[5]:
+                    self.flush()
+                continue
             if child.is_text_node:
                 text = child.text_content or ""
                 if pre:
-                    pieces = text.split("\n")
-                    for i, piece in enumerate(pieces):
+                    for i, piece in enumerate(text.split("\n")):
                         if i:
                             self.flush()
                         self.add_text(piece, path, heading_tag)
                 else:
                     self.add_text(text, path, heading_tag)
                 continue
+            tag = child.tag
             if not tag or tag.startswith("-"):
                 continue  # comments, doctype
             counts[tag] = counts.get(tag, 0) + 1
-            child_path = path + [f"{tag}:nth-of-type({counts[tag]})"]
+            child_path = _step(path, f"{tag}:nth-of-type({counts[tag]})")
             if tag == "br":
                 self.flush()
             elif tag == "table":
@@ -194,10 +224,10 @@ class _Walker:
                 self.table(child, child_path)
             elif tag in _BLOCK:
                 self.flush()
-                self.walk(child, child_path, heading_tag or tag in _HEADINGS, pre or tag == "pre")
-                self.flush()
+                stack.append((child.iter(include_text=True), child_path, heading_tag or tag in _HEADINGS,
+                              pre or tag == "pre", {}, True))
             else:
-                self.walk(child, path, heading_tag, pre)
+                stack.append((child.iter(include_text=True), path, heading_tag, pre, {}, False))
 
     # ---------------------------------------------------------------- tables
 
@@ -210,18 +240,19 @@ class _Walker:
                 rows.extend(c for c in _inner_elements(child) if c.tag == "tr")
         return rows
 
-    def table(self, table: Any, path: list[str]) -> None:
+    def table(self, table: Any, path: Path) -> None:
         rows = self._rows(table)
         cells_by_row = [[c for c in _inner_elements(tr) if c.tag in ("td", "th")] for tr in rows]
-        ncols = max((sum(_span(c, "colspan", 1000) for c in r) for r in cells_by_row), default=0)
+        ncols = max((sum(_span(c, "colspan", 200) for c in r) for r in cells_by_row), default=0)
         nested = table.css_first("td table, th table") is not None
         long_cell = any(_textlen(c) > 600 for r in cells_by_row for c in r)
-        if nested or long_cell or len(rows) < 2 or ncols < 2:
+        huge = len(rows) * (ncols + 200) > 400_000  # spans could blow the grid up: read as text
+        if nested or long_cell or huge or len(rows) < 2 or ncols < 2:
             # a layout table: its cells are ordinary blocks
             for i, tr in enumerate(rows, 1):
-                row_path = path + [f"tr:nth-of-type({i})"]
+                row_path = _step(path, f"tr:nth-of-type({i})")
                 for j, cell in enumerate(cells_by_row[i - 1], 1):
-                    self.walk(cell, row_path + [f"{cell.tag}:nth-of-type({j})"])
+                    self.walk(cell, _step(row_path, f"{cell.tag}:nth-of-type({j})"))
                     self.flush()
             return
         grid: dict[tuple[int, int], str] = {}
@@ -243,14 +274,14 @@ class _Walker:
         grid_rows = [[grid.get((r, c), "") for c in range(width)] for r in range(nrows)]
         caption = table.css_first("caption")
         if caption is not None:
-            self.add_text(caption.text(deep=True) or "", path + ["caption"], False)
+            self.add_text(caption.text(deep=True) or "", _step(path, "caption"), False)
             self.flush()
         self.table_count += 1
         first = len(self.lines) + 1
         for r, row in enumerate(grid_rows, 1):
             self.lines.append(" | ".join(row))
             self.sources.append({
-                "element": self._path(path + [f"tr:nth-of-type({r})"]),
+                "element": self._path(_step(path, f"tr:nth-of-type({r})")),
                 "heading": self.heading,
                 "table": self.table_count,
                 "row": r,
@@ -269,20 +300,21 @@ def _span(cell: Any, attr: str, cap: int, zero_means: int = 1) -> int:
 
 def _cell_text(cell: Any) -> str:
     out: list[str] = []
-
-    def walk(node: Any) -> None:
-        for child in node.iter(include_text=True):
-            if child.is_text_node:
-                out.append(child.text_content or "")
-            elif child.tag and not child.tag.startswith("-"):
-                if child.tag == "br" or child.tag in _BLOCK:
-                    out.append(" ")
-                walk(child)
-                if child.tag in _BLOCK:
-                    out.append(" ")
-
-    walk(cell)
-    return _collapse("".join(out)).replace("|", "｜")
+    stack = [(cell.iter(include_text=True), False)]
+    while stack:
+        child = next(stack[-1][0], None)
+        if child is None:
+            if stack.pop()[1]:
+                out.append(" ")
+            continue
+        if child.is_text_node:
+            out.append(child.text_content or "")
+        elif child.tag and not child.tag.startswith("-"):
+            block = child.tag == "br" or child.tag in _BLOCK
+            if block:
+                out.append(" ")
+            stack.append((child.iter(include_text=True), block))
+    return _collapse("".join(out))
 
 
 def _pick_container(tree: Any, body: Any) -> Any:
@@ -324,11 +356,15 @@ def read_html(data: bytes, name: str, limits: Limits) -> Extracted:
     if body is None:
         return Extracted(text="", format="html", line_sources=[], encoding=encoding)
     _remove([n for tag in _CHROME_TAGS for n in tree.css(tag) if not _inside(n, "article")])
+    _remove([n for n in _inner_elements_deep(body) if _is_hidden(n)])
     container = _pick_container(tree, body)
     root_total = max(_textlen(container), 1)
     _remove([n for n in _inner_elements_deep(container) if _is_chrome(n) and _textlen(n) < 0.5 * root_total])
     walker = _Walker(_label(container))
-    walker.walk(container, [], container.tag in _HEADINGS, container.tag == "pre")
+    try:
+        walker.walk(container, None, container.tag in _HEADINGS, container.tag == "pre")
+    except RecursionError:  # tables nested inside layout tables hundreds deep
+        raise InputError(f"{name}：网页结构嵌套过深，无法读取", f"{name}: the page is nested too deeply to read") from None
     walker.flush()
     return Extracted(
         text="\n".join(walker.lines),

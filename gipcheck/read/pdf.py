@@ -109,33 +109,30 @@ def _page_chars(textpage: Any) -> tuple[list[_Char], int]:
     rect = pdfium_c.FS_RECTF()
     out: list[_Char] = []
     bad = 0
-    pending_high: int | None = None
+    high: tuple[int, float, float, float, float] | None = None  # a high surrogate and its box
     for i in range(max(n, 0)):
         code = pdfium_c.FPDFText_GetUnicode(tp, i)
         if pdfium_c.FPDFText_IsGenerated(tp, i) == 1:
             continue
-        if 0xD800 <= code < 0xDC00:
-            pending_high = code
+        if 0xDC00 <= code < 0xE000:  # low surrogate: completes the pair begun just before
+            if high is not None:
+                h, x0, x1, y0, y1 = high
+                out.append(_Char(chr(0x10000 + ((h - 0xD800) << 10) + (code - 0xDC00)), x0, x1, y0, y1))
+            high = None
             continue
-        if 0xDC00 <= code < 0xE000:
-            if pending_high is None or not out:
-                continue
-            ch = chr(0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00))
-            pending_high = None
-            out[-1] = _Char(ch, out[-1].x0, out[-1].x1, out[-1].y0, out[-1].y1)
-            continue
+        high = None
         if code in (0, 0xFFFE, 0xFFFF, 0xFFFD) or 0xE000 <= code < 0xF900:
             bad += 1
             continue
-        ch = chr(code)
-        if ch in "\r\n\x02\x03\x0c":
+        ch = chr(code) if code < 0xD800 or code >= 0xE000 else ""
+        if ch and ch in "\r\n\x02\x03\x0c":
             continue
         if not pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect):
             continue
+        if not ch:
+            high = (code, rect.left, rect.right, rect.bottom, rect.top)
+            continue
         out.append(_Char(ch, rect.left, rect.right, rect.bottom, rect.top))
-        if pending_high is not None:
-            # a high surrogate followed by the rest of the pair: the box came with the first unit
-            pending_high = None
     return out, bad
 
 
@@ -372,7 +369,7 @@ def _find_tables(hs: list[tuple[float, float, float]], vs: list[tuple[float, flo
             text = ""
             for ln in _group_lines(cs, page):
                 text = _join(text, ln.text)
-            rows[r][c] = text.replace("|", "｜")
+            rows[r][c] = text
         # drop rows that are empty in every cell only when they are spacer rows at the edges
         tables.append(_Table(rows, x_lo, x_hi, y_lo, y_hi, page, [page]))
         used.update(consumed)
