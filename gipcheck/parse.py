@@ -23,6 +23,7 @@ _META_KEYS = ("索引号", "成文日期", "发布日期", "发布时间", "发�
               "公开时限", "组配分类", "主题分类", "体裁分类", "信息分类", "所属机构", "生成日期", "信息来源", "有效性")
 _TITLE_RE = re.compile(r"政府信息公开.{0,12}(年度报告|年报)|信息公开工作年度报告|政务公开.{0,8}年度报告|年度报告$")
 _AGENCY_END = re.compile(r"(政府|局|厅|委|委员会|办|办公室|办公厅|中心|院|所|处|站|会|部|署|镇|乡|街道|街道办事处|管委会|公司|馆|队|社|集团|区|县|市|省)$")
+_FIGURES_AT_END = re.compile(r"^[^。;!?]*[^\d\s.][ \t]+-?\d+(?:\.\d+)?(?:[ \t]+-?\d+(?:\.\d+)?)*[ \t]*$")
 _DATE_ONLY = re.compile(rf"^\s*(?:{DATE_RE.pattern})\s*$")
 
 
@@ -397,6 +398,8 @@ def build(src: Source, grids: list[SourceTable] | None = None) -> Document:
             next_table = next(table_iter, None)
         if ln.index in used or (signature and sig_index <= ln.index and ln.start < signature.span.end):
             continue
+        if ln.kind in _LEVEL and _FIGURES_AT_END.search(ln.body):
+            ln.kind = "para"  # "一、本年新收政府信息公开申请数量 80 1 0 0 0 0 81": a flattened table row
         if ln.kind in _LEVEL:
             h = _heading(src, ln)
             doc.headings.append(h)

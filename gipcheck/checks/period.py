@@ -60,12 +60,15 @@ def year_consistent(ctx: Context, params) -> list[Hit]:
         return []
     hits = []
     for t in ctx.doc.tables:
-        if not t.rows:
-            continue
-        for cell in t.rows[0].cells:
-            m = re.fullmatch(r"\s*((?:19|20)\d\d)\s*(年|年度)?\s*", cell.text)
-            if m and int(m.group(1)) != f.report_year:
-                hits.append(Hit(cell.span, {"found": m.group(1), "where": "表头", "where_en": "table header",
-                                            "report_year": f.report_year}))
-        # a prescribed-table header like "(指2019年事项数)" is checked by the table rules
+        years = []
+        for row in t.rows[:3]:
+            for cell in row.cells:
+                m = re.fullmatch(r"\s*((?:19|20)\d\d)\s*(年|年度)?\s*(数|数据|数量)?\s*", cell.text) or \
+                    re.search(r"\(指\s*((?:19|20)\d\d)\s*年", cell.text)
+                if m:
+                    years.append((int(m.group(1)), cell))
+        if years and f.report_year not in {y for y, _ in years}:
+            y, cell = years[0]
+            hits.append(Hit(cell.span, {"found": str(y), "where": "表头", "where_en": "table header",
+                                        "report_year": f.report_year}))
     return hits

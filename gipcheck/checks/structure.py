@@ -26,6 +26,13 @@ def title_present(ctx: Context, p: TitleParams) -> list[Hit]:
     """Fires when no title names the agency, the year and 政府信息公开工作年度报告."""
     doc, f = ctx.doc, ctx.facts
     if doc.title is None:
+        first = next((ln for ln in doc.lines if ln.kind == "para" and ln.text.strip()), None)
+        if first is not None and first.index <= 3 and len(first.text.strip()) <= 60 and \
+                re.search(r"报告|年报|总结", first.text) and not re.search(r"[。;!?]", first.text):
+            text = first.text.strip()
+            return [Hit(Span(first.start, first.end), {
+                "problem": f"标题“{text}”未写明“政府信息公开工作年度报告”",
+                "problem_en": f"The title '{text}' does not say 政府信息公开工作年度报告"})]
         return [Hit(None, {"problem": "报告没有标题", "problem_en": "The report has no title"})]
     missing, missing_en = [], []
     if p.require_year and f.title_year is None:
@@ -47,6 +54,7 @@ class SectionParams(Params):
     headings: list[str]  # regexes matched against heading titles (whitespace removed)
     sentences: list[str] = Field(default_factory=list)  # regexes that also count as the item being covered
     top_level: bool = False  # must be a top-level (一、) heading
+    plain_lines: bool = True  # a short unnumbered line with the title also counts
     not_in: list[str] = Field(default_factory=list)  # heading regexes that look alike but are something else
 
 
@@ -54,14 +62,28 @@ def _matches(patterns: Iterable[str], text: str) -> bool:
     return any(re.search(p, text) for p in patterns)
 
 
-def find_section(ctx: Context, p: SectionParams) -> Heading | None:
+def find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
+    top = min((x.level for x in ctx.doc.headings), default=1)
     for h in ctx.doc.headings:
-        if p.top_level and h.level != min(x.level for x in ctx.doc.headings):
+        if p.top_level and h.level != top:
             continue
         t = _fold(h.title or h.text)
         if _matches(p.headings, t) and not _matches(p.not_in, t):
             return h
+    if p.plain_lines:
+        for para in ctx.doc.paragraphs:
+            t = _fold(para.text)
+            if len(t) <= 30 and not re.search(r"[。;,!?]", t) and _matches(p.headings, t) and not _matches(p.not_in, t):
+                return para.span
     return None
+
+
+def _start(found: Heading | Span) -> int:
+    return found.start if isinstance(found, Span) else found.span.start
+
+
+def _span(found: Heading | Span) -> Span:
+    return found if isinstance(found, Span) else found.span
 
 
 def _declaration_spans(ctx: Context) -> list[tuple[int, int]]:
@@ -103,8 +125,8 @@ def section_order(ctx: Context, p: OrderParams) -> list[Hit]:
             found.append((i, h))
     hits = []
     for (i, h), (j, h2) in zip(found, found[1:]):
-        if h2.span.start < h.span.start:
-            hits.append(Hit(h2.span, {"item": p.sections[j].label, "item_en": p.sections[j].label_en,
+        if _start(h2) < _start(h):
+            hits.append(Hit(_span(h2), {"item": p.sections[j].label, "item_en": p.sections[j].label_en,
                                       "after": p.sections[i].label, "after_en": p.sections[i].label_en}))
     return hits[:1]
 
@@ -119,6 +141,9 @@ def heading_numbering(ctx: Context, params) -> list[Hit]:
         for h in siblings:
             if h.number is None:
                 return
+            if h.number == 1 and expected > 1 and h.level >= 3:
+                expected = 2  # a second numbered list under the same heading starts again at 1
+                continue
             if h.number != expected:
                 kind = "repeat" if h.number < expected else ("start" if expected == 1 else "gap")
                 hits.append(Hit(h.marker_span, {"marker": h.marker, "expected": _marker_like(h, expected),

@@ -33,10 +33,38 @@ class TablePresentParams(Params):
     announced: list[str] = Field(default_factory=list)  # text that promises a table (附表, 见附件 …)
 
 
+def unreadable_stats_lines(ctx: Context, hints: list[str]) -> list:
+    """Lines outside any table that hold a statistics label and figures: a table whose cells
+    were run together (or laid out so that they cannot be split without guessing)."""
+    in_table = [(t.span.start, t.span.end) for t in ctx.doc.tables]
+    out = []
+    for ln in ctx.doc.lines:
+        text = ln.text.strip()
+        if any(a <= ln.start < b for a, b in in_table) or len(text) > 60:
+            continue
+        if re.search(r"\d", text) and any(re.search(h, text) for h in hints) and \
+                re.search(r"(数|总数)\s*[|\t ]*(条|件)?\s*[|\t ]*\d+\s*$", text):
+            out.append(ln)
+    return out if len(out) >= 3 else []
+
+
+@check("stats_table_unreadable", TablePresentParams)
+def stats_table_unreadable(ctx: Context, p: TablePresentParams) -> list[Hit]:
+    """Fires when statistics rows are present but not as a table whose cells can be separated."""
+    if any(is_stats_table(t, p.row_hints) for t in ctx.doc.tables):
+        return []
+    lines = unreadable_stats_lines(ctx, p.row_hints)
+    if not lines:
+        return []
+    return [Hit(Span(lines[0].start, lines[0].end), {"table": "统计表", "table_en": "the statistics table",
+                                                     "why": f"{len(lines)} 行数字未分隔成单元格",
+                                                     "why_en": f"{len(lines)} rows whose figures are not in cells"})]
+
+
 @check("stats_table_present", TablePresentParams)
 def stats_table_present(ctx: Context, p: TablePresentParams) -> list[Hit]:
     """Fires when the appended statistics table is absent; an error when the text announces it."""
-    if any(is_stats_table(t, p.row_hints) for t in ctx.doc.tables):
+    if any(is_stats_table(t, p.row_hints) for t in ctx.doc.tables) or unreadable_stats_lines(ctx, p.row_hints):
         return []
     view = ctx.doc.view
     for pat in p.announced:
@@ -168,14 +196,20 @@ def stats_cells_2008(ctx: Context, p: CellParams) -> list[Hit]:
         g = _grid(t)
         if g is None:
             continue
+        blanks, first = 0, None
         for r in t.rows[1:]:
             for j in g.value_cols:
                 if j >= len(r.cells):
                     continue
                 c = r.cells[j]
-                if c.value is None or c.value < 0:
-                    hits.append(Hit(c.span if c.text else r.span, {"row": _label(r), "found": c.text or "（空）",
-                                                                     "found_en": c.text or "(blank)"}))
+                if c.blank or c.text.strip() in ("-", "—", "/", "－", "——"):
+                    blanks += 1
+                    first = first or c.span
+                elif c.value is None or c.value < 0:
+                    hits.append(Hit(c.span, {"row": _label(r), "found": c.text}))
+        if blanks:
+            hits.append(Hit(first, {"row": f"统计表中 {blanks} 个单元格", "row_en": f"{blanks} cell(s) of the table",
+                                    "found": "空白或“—”", "found_en": "blank or '—'"}, severity="info"))
     return hits
 
 
@@ -219,6 +253,8 @@ class BreakdownParams(Params):
     parts: str = r"(?P<n>\d+)\s*(?P<u>[条件项个篇次家])"
     intro: str = r"^[,:]?\s*其中\s*[,:]?"
     catch_all: str = "其他|其它|其余|另有"
+    # parts named after channels can overlap (one item on the website and on WeChat): only part ≤ total
+    overlap: str = "网站|网|微博|微信|公众号|公报|报刊|报纸|广播|电视|媒体|平台|客户端|公开栏|渠道|APP|App|app"
 
 
 @check("text_breakdown", BreakdownParams)
@@ -233,8 +269,10 @@ def text_breakdown(ctx: Context, p: BreakdownParams) -> list[Hit]:
             continue
         seg_start = rest_start + intro.end()
         seg_end = min(x for x in (body.find("。", seg_start), body.find(";", seg_start), body.find("\n", seg_start), len(body)) if x != -1)
-        segment = body[seg_start:seg_end]
+        segment = re.sub(r"\([^()]*\)|（[^（）]*）", lambda x: " " * len(x.group(0)), body[seg_start:seg_end])
         parts = [pm for pm in re.finditer(p.parts, segment) if pm.group("u") == m.group("u")]
+        if re.search(p.overlap, segment) and sum(int(x.group("n")) for x in parts) > int(m.group("n")):
+            continue
         if len(parts) < 2:
             continue
         # a percentage or a "占" after a part means shares, not more parts
