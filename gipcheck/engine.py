@@ -49,13 +49,14 @@ def render(template: str, data: dict[str, Any]) -> str:
 
 
 @lru_cache(maxsize=8)
-def _residue_patterns(items: tuple[tuple[str, str], ...]) -> list[tuple[str, re.Pattern[str]]]:
-    return [(kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE)) for kind, pattern in items]
+def _residue_patterns(items: tuple[tuple[str, str, str], ...]) -> list[tuple[str, re.Pattern[str], str]]:
+    return [(kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE), trigger.lower()) for kind, pattern, trigger in items]
 
 
 def analyse(extracted: Extracted, rules: RuleSet) -> tuple[Document, Facts]:
     """read → normalize → segment → parse → facts."""
-    residue = (("directive", COMMENT_PATTERN),) + tuple((r["kind"], r["pattern"]) for r in rules.vocabulary.get("residue", []))
+    residue = (("directive", COMMENT_PATTERN, "<!--"),) + tuple(
+        (r["kind"], r["pattern"], r.get("trigger", "")) for r in rules.vocabulary.get("residue", []))
     src = normalize(extracted.text, _residue_patterns(residue))
     segment(src)
     doc = build(src, extracted.tables)

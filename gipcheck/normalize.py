@@ -211,11 +211,11 @@ def _common_prefix_len(matches: list[re.Match[str]]) -> int:
     return len(common) + 1 if common else 0  # +1: the space before "WORD"
 
 
-def normalize(original: str, residue_patterns: list[tuple[str, re.Pattern[str]]] | None = None,
+def normalize(original: str, residue_patterns: list[tuple] | None = None,
               traditional_ratio: float = 0.05) -> Source:
     """Build the normalized view of ``original``.
 
-    ``residue_patterns`` are (kind, compiled regex) pairs matched against the folded view; each
+    ``residue_patterns`` are (kind, compiled regex[, trigger]) matched against the folded view; each
     match is cut out (replaced by one space, or nothing at a line end) and recorded.
     """
     text, to_orig = _fold_newlines(original)
@@ -229,7 +229,10 @@ def normalize(original: str, residue_patterns: list[tuple[str, re.Pattern[str]]]
     residue: list[Residue] = []
     if residue_patterns:
         hits: list[tuple[int, int, str]] = []
-        for kind, pat in residue_patterns:
+        lowered = b.text.lower() if any(len(p) > 2 and p[2] for p in residue_patterns) else b.text
+        for kind, pat, *trigger in residue_patterns:
+            if trigger and trigger[0] and trigger[0] not in lowered:
+                continue
             matches = [m for m in pat.finditer(b.text) if m.end() > m.start()]
             keep = _common_prefix_len(matches)
             for m in matches:
