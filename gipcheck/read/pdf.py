@@ -13,8 +13,11 @@
 * Drawn tables (ruling lines: stroked segments, or thin filled rectangles as Word draws
   borders) become :class:`SourceTable` grids, merged cells found from missing inner rules
   (text once, top-left, covered slots empty); a table continued on the next page is joined
-  to its first part (a repeated header row dropped). This needs no extra library, so the
-  same file reads the same way everywhere. Rows are written as `` | `` lines.
+  to its first part (a repeated header row dropped). This needs no extra library (pdfplumber
+  is deliberately not used even when installed), so the same file gives the same findings
+  everywhere. Rows are written as `` | `` lines.
+* Not handled: multi-column layouts (lines at the same height are merged), rotated pages,
+  vertical text.
 * ``line_sources[i]`` is ``{"page": N}``; table rows add ``"table"`` and ``"row"``.
 * Refused with :class:`InputError`: more pages than ``limits.max_pages``, a password,
   a damaged or truncated file. A PDF with no text layer (a scan) raises ``rule="GIP002"`` —
