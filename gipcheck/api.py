@@ -57,8 +57,24 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     doc, facts, profile, evidence, findings = check_document(
         extracted, ruleset, profile=opts.profile, sel=opts.selection, lang=opts.lang)
     lines = doc.source.original_lines()
+    findings += _notes(extracted, ruleset, opts)
+    findings.sort(key=Finding.sort_key)
     findings, suppressed = _suppress(findings, lines, extracted, ruleset, opts)
     return FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed)
+
+
+def _notes(extracted: Extracted, ruleset: RuleSet, opts: Options) -> list[Finding]:
+    """Remarks a reader made (a scanned page with no text layer, OCR used) as findings."""
+    out = []
+    for rule_id, zh, en, line in extracted.notes:
+        rule = ruleset.rules.get(rule_id)
+        if rule is None or not opts.selection.enabled(rule_id):
+            continue
+        sev = opts.selection.severity.get(rule_id, rule.severity)
+        source = extracted.line_sources[line - 1] if extracted.line_sources and 0 < line <= len(extracted.line_sources) else None
+        out.append(Finding(rule_id, sev, en if opts.lang == "en" else zh, max(1, line), 1, max(1, line), 1, None,
+                           rule.name, None, source))
+    return out
 
 
 def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, ruleset: RuleSet,

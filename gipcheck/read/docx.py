@@ -402,6 +402,8 @@ class _Reader:
         self.tables: list[SourceTable] = []
         self.paragraphs = 0
         self.table_count = 0
+        self.comments = _comments(document)  # comment id → text
+        self.directives: list[tuple[int, str]] = []  # (line, comment text) for gipcheck: directives
 
     def paragraph_text(self, p: Any) -> tuple[str, str | None]:
         ppr = p.find(W + "pPr")
@@ -530,9 +532,11 @@ class _Reader:
                 level = _int(ol.get(W + "val")) if ol is not None else self.styles.outline_level(style_id)
                 if level is not None and 0 <= level < 9:
                     src["heading_level"] = level + 1
+                first_line = len(self.lines) + 1
                 for piece in text.split("\n"):
                     self.lines.append(piece)
                     self.sources.append(dict(src))
+                self._note_comments(el, first_line)
             else:
                 self.table_count += 1
                 rows = self.table_rows(el)
@@ -543,6 +547,34 @@ class _Reader:
                     self.lines.append(" | ".join(c.replace("\n", " ") for c in row))
                     self.sources.append({"table": self.table_count, "row": r})
                 self.tables.append(SourceTable(first_line=first, rows=rows))
+
+
+    def _note_comments(self, el: Any, line: int) -> None:
+        """Word comments anchored in this paragraph that hold a gipcheck directive."""
+        if not self.comments:
+            return
+        for ref in el.iter(W + "commentRangeStart", W + "commentReference"):
+            text = self.comments.get(ref.get(W + "id") or "")
+            if text and "gipcheck" in text and (line, text) not in self.directives:
+                self.directives.append((line, text))
+
+
+def _comments(document: Any) -> dict[str, str]:
+    """The document's comments (word/comments.xml), id → plain text; empty when there are none."""
+    try:
+        part = next(p for p in document.part.package.iter_parts() if str(p.partname).endswith("/comments.xml"))
+    except StopIteration:
+        return {}
+    try:
+        from docx.oxml import parse_xml
+
+        root = parse_xml(part.blob)
+    except Exception:  # noqa: BLE001 - a broken comments part must not stop the document
+        return {}
+    out = {}
+    for c in root.iter(W + "comment"):
+        out[c.get(W + "id") or ""] = "".join(t.text or "" for t in c.iter(W + "t")).strip()
+    return out
 
 
 def _int(value: str | None) -> int:
@@ -575,4 +607,5 @@ def read_docx(data: bytes, name: str, limits: Limits) -> Extracted:
         line_sources=reader.sources,
         tables=reader.tables,
         encoding=None,
+        directives=reader.directives,
     )
