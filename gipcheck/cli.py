@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -16,73 +17,122 @@ from .read import InputError, read_path
 from .report import FORMATS, ReportContext, RuleMeta, get_file_renderer, get_renderer
 from .rules import RuleFileError, RuleSet
 
-_HELP = {
-    "zh": "检查政府信息公开工作年度报告",
-    "en": "Lint Chinese government information disclosure annual reports",
+# Help texts in both languages; the language follows --lang (or GIPCHECK_LANG) on the command line.
+HELP = {
+    "zh": {
+        "prog": "检查政府信息公开工作年度报告：结构、法定内容、统计表、日期与文字问题，并给出位置和依据。",
+        "check": "检查报告（文件或文件夹）", "paths": "报告文件或文件夹", "format": "输出格式（默认 text）",
+        "output": "把结果写入文件而不是屏幕", "fail-on": "达到此级别的问题使退出码为 1（默认 error）",
+        "baseline": "隐藏基线文件中已记录的问题", "write-baseline": "把当前问题记录为基线（默认 .gipcheck-baseline.json）",
+        "statistics": "只统计每条规则的问题数", "color": "彩色输出", "no-source": "不显示问题所在的原文",
+        "profile": "指定规则集（默认按报告年度）", "select": "只检查这些规则或前缀（如 GIP2,GIP404）",
+        "extend-select": "在选择中增加规则", "ignore": "跳过这些规则或前缀", "lang": "提示语言（zh 中文，en 英文）",
+        "rules": "额外的规则文件（YAML）", "config": "使用此配置文件，不再向上查找", "isolated": "忽略所有配置文件",
+        "config-cmd": "显示某文件适用的配置", "config-path": "文件或文件夹（默认当前目录）",
+        "test": "运行规则测试（带注释的样例文件和规则自带的示例）", "test-paths": "样例文件或文件夹（<!-- ruleid: GIP602 -->）",
+        "examples": "同时运行每条规则自带的示例（不给路径时默认运行）",
+        "rules-cmd": "列出所有规则", "rules-format": "输出格式", "explain": "显示一条规则的说明和示例", "rule": "规则编号或名称",
+        "parse": "显示解析出的结构（标题、章节、表格、落款）", "parse-format": "tree 树形，json 机器可读",
+        "text": "显示规则所见的规范化文本，及每行在原文中的位置", "raw": "显示读取（提取）的原文，问题的行号即指此文本",
+        "file": "报告文件",
+    },
+    "en": {
+        "prog": "Lint Chinese government information disclosure annual reports: structure, required content, "
+                "tables, dates and wording, each finding with its location and legal basis.",
+        "check": "check reports (files or folders)", "paths": "report files or folders", "format": "output format (default text)",
+        "output": "write the report to FILE instead of stdout", "fail-on": "lowest severity that makes the exit code 1 (default error)",
+        "baseline": "hide the findings recorded in this baseline file",
+        "write-baseline": "record today's findings as the baseline (default .gipcheck-baseline.json) and exit 0",
+        "statistics": "print counts per rule instead of findings", "color": "coloured output",
+        "no-source": "do not print the source line under a finding",
+        "profile": "force a rule profile (default: from the report year)", "select": "only these rules or prefixes (GIP2,GIP404)",
+        "extend-select": "add rules to the selection", "ignore": "skip these rules or prefixes", "lang": "message language (zh, en)",
+        "rules": "extra rule file (YAML)", "config": "use this configuration file instead of searching for one",
+        "isolated": "ignore every configuration file",
+        "config-cmd": "print the effective configuration for a file", "config-path": "a file or folder (default: here)",
+        "test": "run annotated rule fixtures and the rules' own examples",
+        "test-paths": "fixture files or folders (<!-- ruleid: GIP602 -->)",
+        "examples": "also run every rule's examples (the default with no PATH)",
+        "rules-cmd": "list every rule", "rules-format": "output format", "explain": "explain a rule, with examples",
+        "rule": "rule id or name", "parse": "print the parsed structure (title, sections, tables, signature)",
+        "parse-format": "tree for people, json for tools",
+        "text": "print the normalized text rules see, with each line's position in the original",
+        "raw": "print the text as read (extracted); finding line numbers refer to it", "file": "report file",
+    },
 }
+PROFILES = ["gip-2008", "gip-2019", "gip-2021"]
 
 
 def _csv(value: str) -> list[str]:
     return [v.strip().upper() for v in value.split(",") if v.strip()]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="gipcheck", description=_HELP["zh"] + " / " + _HELP["en"])
+def _help_lang(argv: list[str]) -> str:
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return "en" if argv[i + 1] == "en" else "zh"
+        if a.startswith("--lang="):
+            return "en" if a.split("=", 1)[1] == "en" else "zh"
+    return "en" if os.environ.get("GIPCHECK_LANG", "").lower().startswith("en") else "zh"
+
+
+def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
+    h = HELP[lang]
+    p = argparse.ArgumentParser(prog="gipcheck", description=h["prog"])
     p.add_argument("--version", action="version", version=f"gipcheck {api.__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
-    c = sub.add_parser("check", help="检查报告 / check reports (files or folders)")
-    c.add_argument("paths", nargs="+", metavar="PATH")
-    c.add_argument("--format", default="text", choices=sorted(FORMATS), help="output format (default text)")
-    c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    _common_options(c)
-    c.add_argument("--fail-on", choices=["error", "warning", "info"], default=None,
-                   help="lowest severity that makes the exit code 1 (default error)")
-    c.add_argument("--baseline", metavar="FILE", help="hide the findings recorded in this baseline file")
-    c.add_argument("--write-baseline", metavar="FILE", nargs="?", const=".gipcheck-baseline.json",
-                   help="record today's findings as the baseline (default .gipcheck-baseline.json) and exit 0")
-    c.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
-    c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
-    c.add_argument("--no-source", action="store_true", help="do not print the source line under a finding")
+    c = sub.add_parser("check", help=h["check"], description=h["check"])
+    c.add_argument("paths", nargs="+", metavar="PATH", help=h["paths"])
+    c.add_argument("--format", default="text", choices=sorted(FORMATS), help=h["format"])
+    c.add_argument("--output", "-o", metavar="FILE", help=h["output"])
+    _common_options(c, h)
+    c.add_argument("--fail-on", choices=["error", "warning", "info"], default=None, help=h["fail-on"])
+    c.add_argument("--baseline", metavar="FILE", help=h["baseline"])
+    c.add_argument("--write-baseline", metavar="FILE", nargs="?", const=".gipcheck-baseline.json", help=h["write-baseline"])
+    c.add_argument("--statistics", action="store_true", help=h["statistics"])
+    c.add_argument("--color", choices=["auto", "always", "never"], default="auto", help=h["color"])
+    c.add_argument("--no-source", action="store_true", help=h["no-source"])
 
-    cf = sub.add_parser("config", help="显示某文件适用的配置 / print the effective configuration for a file")
-    cf.add_argument("path", nargs="?", default=".")
-    _common_options(cf)
+    cf = sub.add_parser("config", help=h["config-cmd"], description=h["config-cmd"])
+    cf.add_argument("path", nargs="?", default=".", help=h["config-path"])
+    _common_options(cf, h)
 
-    ts = sub.add_parser("test", help="运行规则测试 / run annotated rule fixtures and the rules' own examples")
-    ts.add_argument("paths", nargs="*", metavar="PATH", help="fixture files or folders (<!-- ruleid: GIP602 -->)")
-    ts.add_argument("--examples", action="store_true", help="also run every rule's examples (the default with no PATH)")
-    ts.add_argument("--profile", choices=["gip-2008", "gip-2019", "gip-2021"])
-    ts.add_argument("--rules", action="append", default=[], metavar="FILE", help="extra rule file (YAML)")
-    ts.add_argument("--lang", choices=["zh", "en"], default="zh")
+    ts = sub.add_parser("test", help=h["test"], description=h["test"])
+    ts.add_argument("paths", nargs="*", metavar="PATH", help=h["test-paths"])
+    ts.add_argument("--examples", action="store_true", help=h["examples"])
+    ts.add_argument("--profile", choices=PROFILES, help=h["profile"])
+    ts.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules"])
+    ts.add_argument("--lang", choices=["zh", "en"], default="zh", help=h["lang"])
 
-    r = sub.add_parser("rules", help="列出所有规则 / list every rule")
-    r.add_argument("--lang", choices=["zh", "en"], default="zh")
-    r.add_argument("--format", choices=["text", "json"], default="text")
+    r = sub.add_parser("rules", help=h["rules-cmd"], description=h["rules-cmd"])
+    r.add_argument("--lang", choices=["zh", "en"], default="zh", help=h["lang"])
+    r.add_argument("--format", choices=["text", "json"], default="text", help=h["rules-format"])
 
-    e = sub.add_parser("explain", help="规则说明 / explain a rule")
-    e.add_argument("rule")
-    e.add_argument("--lang", choices=["zh", "en"], default="zh")
+    e = sub.add_parser("explain", help=h["explain"], description=h["explain"])
+    e.add_argument("rule", help=h["rule"])
+    e.add_argument("--lang", choices=["zh", "en"], default="zh", help=h["lang"])
 
-    pa = sub.add_parser("parse", help="显示解析结果 / print the parsed structure")
-    pa.add_argument("path")
-    pa.add_argument("--format", choices=["tree", "json"], default="tree")
+    pa = sub.add_parser("parse", help=h["parse"], description=h["parse"])
+    pa.add_argument("path", help=h["file"])
+    pa.add_argument("--format", choices=["tree", "json"], default="tree", help=h["parse-format"])
 
-    t = sub.add_parser("text", help="显示提取的文本 / print the text as read, with line numbers")
-    t.add_argument("path")
-    t.add_argument("--normalized", action="store_true", help="print the normalized view that rules see")
+    t = sub.add_parser("text", help=h["text"], description=h["text"])
+    t.add_argument("path", help=h["file"])
+    t.add_argument("--raw", action="store_true", help=h["raw"])
+    t.add_argument("--normalized", action="store_true", help=argparse.SUPPRESS)  # the default; kept for old scripts
     return p
 
 
-def _common_options(c: argparse.ArgumentParser) -> None:
-    c.add_argument("--profile", choices=["gip-2008", "gip-2019", "gip-2021"], default=None, help="force a rule profile")
-    c.add_argument("--select", type=_csv, default=None, help="only these rules or prefixes (GIP2,GIP404)")
-    c.add_argument("--extend-select", type=_csv, default=[], help="add rules to the selection")
-    c.add_argument("--ignore", type=_csv, default=[], help="skip these rules or prefixes")
-    c.add_argument("--lang", choices=["zh", "en"], default=None, help="message language (default zh)")
-    c.add_argument("--rules", action="append", default=[], metavar="FILE", help="extra rule file (YAML)")
-    c.add_argument("--config", metavar="FILE", help="use this configuration file instead of searching for one")
-    c.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+def _common_options(c: argparse.ArgumentParser, h: dict[str, str]) -> None:
+    c.add_argument("--profile", choices=PROFILES, default=None, help=h["profile"])
+    c.add_argument("--select", type=_csv, default=None, help=h["select"])
+    c.add_argument("--extend-select", type=_csv, default=[], help=h["extend-select"])
+    c.add_argument("--ignore", type=_csv, default=[], help=h["ignore"])
+    c.add_argument("--lang", choices=["zh", "en"], default=None, help=h["lang"])
+    c.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules"])
+    c.add_argument("--config", metavar="FILE", help=h["config"])
+    c.add_argument("--isolated", action="store_true", help=h["isolated"])
 
 
 def file_settings(path: str, args: argparse.Namespace) -> tuple[api.Options, str]:
@@ -241,12 +291,13 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_text(args: argparse.Namespace) -> int:
-    if args.normalized:
+    if not args.raw:
         doc = api.parse(Path(args.path))  # a Path: a missing file is an error, not text to parse
+        start = 0
         for i, line in enumerate(doc.view.rstrip("\n").split("\n"), 1):
-            start = sum(len(x) + 1 for x in doc.view.split("\n")[: i - 1])
             ln, col = doc.source.line_col(doc.source.orig_offset(start))
             print(f"{i:5}  [{ln}:{col}]  {line}")
+            start += len(line) + 1
         return 0
     extracted = read_path(args.path)
     for i, line in enumerate(extracted.text.split("\n"), 1):
@@ -259,7 +310,8 @@ COMMANDS = {"check": _cmd_check, "config": _cmd_config, "test": _cmd_test, "rule
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(_help_lang(argv)).parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except RuleFileError as exc:
@@ -268,6 +320,12 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"gipcheck: {exc.message(getattr(args, 'lang', 'zh'))}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `gipcheck … | head`: the reader went away; not an error
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
     except OSError as exc:
         print(f"gipcheck: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
         return 2
