@@ -109,6 +109,7 @@ def _trim_edge_pipes(run: list[Line], rows: list[list[Cell]]) -> list[list[Cell]
     return rows
 
 
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _COL_SPLIT = re.compile(r"\t+| {2,}")
 
 
@@ -196,6 +197,7 @@ def find_tables(view: str, lines: list[Line], grids: list[SourceTable]) -> tuple
         while j < len(lines) and lines[j].kind == "row" and lines[j].index not in used and _gap(view, run[-1], lines[j]) <= 1:
             run.append(lines[j])
             j += 1
+        run = [r for r in run if not _MD_SEPARATOR.match(r.text)] or run
         rows = _trim_edge_pipes(run, [_split_pipe(view, r) for r in run])
         layout = "pipe"
         if len(run) >= 4 and all(len(r) <= 1 for r in rows):
@@ -276,7 +278,8 @@ _LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5}
 
 def _heading(src: Source, ln: Line) -> Heading:
     marker_view = ln.marker.strip()
-    m_start = ln.start + (len(ln.marker) - len(ln.marker.lstrip()))
+    m_start = ln.start + (len(ln.marker) - len(ln.marker.lstrip(" \t#*")))
+    marker_view = marker_view.lstrip("#* \t")
     m_end = m_start + len(marker_view)
     marker_orig = src.original[src.orig_offset(m_start):src.orig_offset(m_end - 1) + 1] if m_end > m_start else ""
     level = _LEVEL[ln.kind]
@@ -289,7 +292,7 @@ def _heading(src: Source, ln: Line) -> Heading:
     style = re.sub(r"[一二三四五六七八九十]+", "一", re.sub(r"\d+", "1", re.sub(r"\s", "", marker_orig)))
     if level == 5:
         style = "①"
-    body = ln.body.strip()
+    body = ln.body.strip().strip("*#").strip()
     cut = _SENT_END.search(body)
     title = body[: cut.start()] if cut else body
     return Heading(level, number, marker_orig, style, title.strip(), body,

@@ -309,15 +309,32 @@ class T4Params(Params):
     table_en: str = "table 4 (administrative reviews and lawsuits)"
 
 
+def _figures_row(cells: list[Cell]) -> bool:
+    return bool(cells) and sum(1 for c in cells if c.value is not None) >= 3 and all(c.blank or c.value is not None for c in cells)
+
+
 def read_t4(ctx: Context, p: T4Params) -> tuple[Table, list[Cell]] | None:
+    found = _read_t4_labelled(ctx, p)
+    if found is not None:
+        return found
+    # a bare row of fifteen figures whose header was flattened into text ("行政复议行政诉讼")
+    for t in ctx.doc.tables:
+        near = fold(ctx.doc.view[max(0, t.span.start - 120):t.span.start])
+        in_section = t.section is not None and re.search(r"复议|诉讼", t.section.heading.title)
+        if (in_section or _rx(p.header).search(near)) and len(t.rows) == 1 and len(t.rows[0].cells) == 15 \
+                and _figures_row(t.rows[0].cells):
+            return t, t.rows[0].cells
+    return None
+
+
+def _read_t4_labelled(ctx: Context, p: T4Params) -> tuple[Table, list[Cell]] | None:
     for t in ctx.doc.tables:
         text = fold(" ".join(c.text for r in t.rows for c in r.cells))
         if not (_rx(p.header).search(text) and _rx(p.header2).search(text)):
             continue
         for r in t.rows:
-            cells = r.cells
-            if cells and sum(1 for c in cells if c.value is not None) >= 3 and all(c.blank or c.value is not None for c in cells):
-                return t, cells
+            if _figures_row(r.cells):
+                return t, r.cells
         return t, []
     return None
 

@@ -1,0 +1,81 @@
+"""Layouts real reports arrive in that the seeds do not show: Markdown exports (## headings,
+|---| separator rows), table 四 as a bare row of figures, titles split over lines."""
+from __future__ import annotations
+
+import collections
+from pathlib import Path
+
+import pytest
+
+import gipcheck
+from gipcheck.api import rules
+
+MARKDOWN_2021 = """宿迁市 2025 年政府信息公开工作年度报告
+本报告所列数据的统计期限为2025年1月1日至2025年12月31日。如有疑问请联系市政府办公室（地址：宿迁市人民路1号；邮编：223800；电话：0527-84367890）。
+## 一、总体情况
+2025 年，我市持续推进政务公开工作。
+## 二、主动公开政府信息情况
+## 表二：主动公开政府信息情况
+| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+|---|---|---|---|
+| 规章 | 3 | 0 | 15 |
+| 行政规范性文件 | 61 | 59 | 422 |
+## 三、收到和处理政府信息公开申请情况
+| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 |
+|---|---|
+| 一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |
+| 二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| 三、本年度办理结果 | （一）予以公开 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |
+| （七）总计 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |
+| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+## 四、政府信息公开行政复议、行政诉讼情况
+行政复议行政诉讼
+| 119 | 25 | 91 | 24 | 259 | 7 | 0 | 15 | 6 | 28 | 21 | 1 | 7 | 9 | 38 |
+## 五、存在的主要问题及改进情况
+一是政务公开数智化转型有待进一步加强。
+## 六、其他需要报告的事项
+2025 年有 1 件政府信息公开申请案件收取信息处理费 380 元。
+宿迁市人民政府办公室
+2026年1月20日
+"""
+
+
+def rules_fired(text: str) -> list[str]:
+    return [f.rule for f in gipcheck.check_text(text).findings]
+
+
+def test_markdown_export_reads_like_plain_text():
+    res = gipcheck.check_text(MARKDOWN_2021)
+    got = [f.rule for f in res.findings]
+    assert res.profile == "gip-2021" and res.facts["title"] == "宿迁市2025年政府信息公开工作年度报告"
+    for rid in ("GIP102", "GIP103", "GIP104", "GIP201", "GIP401", "GIP403", "GIP404", "GIP405", "GIP503"):
+        assert rid not in got, (rid, [(f.rule, f.line, f.message) for f in res.findings])
+    # the separator rows are not data: no '---' cell is reported
+    assert not [f for f in res.findings if "---" in f.message]
+
+
+def test_bare_table_four_row_is_checked():
+    bad = MARKDOWN_2021.replace("| 119 | 25 | 91 | 24 | 259 |", "| 119 | 25 | 91 | 24 | 260 |")
+    res = gipcheck.check_text(bad)
+    msgs = [f.message for f in res.findings if f.rule == "GIP404"]
+    assert len(msgs) == 1 and "259" in msgs[0] and "260" in msgs[0]
+
+
+def test_title_split_over_two_lines_after_a_label():
+    text = "正文\n2025 年上海市黄浦区人民政府打浦桥街道政府信息\n公开工作年度报告\n一、总体情况\n"
+    res = gipcheck.check_text(text)
+    assert res.facts["title"] == "2025年上海市黄浦区人民政府打浦桥街道政府信息公开工作年度报告"
+    assert "GIP101" not in [f.rule for f in res.findings]
+
+
+@pytest.mark.parametrize("profile", ["gip-2008", "gip-2019", "gip-2021"])
+def test_no_check_runs_twice_in_a_profile(profile):
+    counts = collections.Counter((c.entry.rule, c.entry.check, repr(c.entry.params)) for c in rules().checks_for(profile))
+    assert [k for k, n in counts.items() if n > 1] == []
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent / "fixtures").glob("*/*.txt")), ids=lambda p: p.name)
+def test_no_finding_is_reported_twice(path):
+    res = gipcheck.check(path)
+    keys = [(f.rule, f.line, f.column, f.message) for f in res.findings]
+    assert len(keys) == len(set(keys))
