@@ -71,6 +71,15 @@ def _label_index(cells: list[Cell]) -> int:
     return idx
 
 
+def _strip_span_residue(values: list[Cell], width: int) -> list[Cell]:
+    """Blank cells right after a row label that a colspan left behind (a label cell spanning
+    three columns becomes the label and two blanks in a grid): drop them down to ``width``."""
+    k = 0
+    while len(values) - k > width and values[k].blank:
+        k += 1
+    return values[k:]
+
+
 def _match_row(label: str, rows: dict[str, str]) -> str | None:
     f = fold(label)
     for key, pat in rows.items():
@@ -102,7 +111,7 @@ def _read_t3(ctx: Context, p: T3Params) -> T3 | None:
             key = _match_row(r.cells[i].text, p.rows)
             if key is None:
                 continue
-            ro = RowObs(key, r.cells[i].text, r.cells[i + 1:], r.span)
+            ro = RowObs(key, r.cells[i].text, _strip_span_residue(r.cells[i + 1:], len(T3_COLS)), r.span)
             if len(ro.values) == len(T3_COLS):
                 obs.rows.setdefault(key, ro)
             else:
@@ -395,17 +404,45 @@ class T2Params(Params):
     table_en: str = "table 2 (proactive disclosure)"
 
 
+_BLOCK_TITLE = re.compile(r"^第二十条第\(?[一二三四五六七八九十]+\)?项$")
+
+
+def _t2_candidates(ctx: Context) -> list[Table]:
+    """The document's tables, with a table that holds several 第二十条 blocks (as a web page's
+    single table does) split at each block's title row; the title becomes the caption."""
+    cache = ctx.doc.__dict__.setdefault("_cache", {})
+    if "t2" in cache:
+        return cache["t2"]
+    out: list[Table] = []
+    for t in ctx.doc.tables:
+        starts = [i for i, r in enumerate(t.rows)
+                  if [c for c in r.cells if not c.blank] and all(_BLOCK_TITLE.match(fold(c.text)) for c in r.cells if not c.blank)]
+        if not starts:
+            out.append(t)
+            continue
+        if starts[0] > 0:
+            out.append(Table(t.rows[:starts[0]], t.span, t.layout, t.caption, t.section))
+        for a, b in zip(starts, starts[1:] + [len(t.rows)]):
+            title = next(c.text for c in t.rows[a].cells if not c.blank)
+            rows = t.rows[a + 1:b]
+            if rows:
+                out.append(Table(rows, Span(rows[0].span.start, rows[-1].span.end), t.layout, title, t.section))
+    cache["t2"] = out
+    return out
+
+
 def _t2_tables(ctx: Context, p: T2Params) -> list[tuple[T2Block, Table | None]]:
     out = []
     taken: set[int] = set()
+    tables = _t2_candidates(ctx)
     for b in p.blocks:  # by caption (第二十条第…项) first
-        found = next((t for t in ctx.doc.tables if id(t) not in taken and _rx(b.title).search(fold(t.caption))), None)
+        found = next((t for t in tables if id(t) not in taken and _rx(b.title).search(fold(t.caption))), None)
         if found is not None:
             taken.add(id(found))
         out.append((b, found))
     for i, (b, found) in enumerate(out):  # then, for blocks without a caption, by their first column label
         if found is None and b.columns:
-            for t in ctx.doc.tables:
+            for t in tables:
                 head = fold(" ".join(c.text for c in t.rows[0].cells)) if t.rows else ""
                 if id(t) not in taken and _rx(b.columns[0]).search(head) and len(t.rows) <= len(b.rows) + 2:
                     taken.add(id(t))
