@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 import gipcheck
 from gipcheck import api
-from gipcheck.engine import _residue_patterns
+from gipcheck.engine import analyse
 from gipcheck.normalize import _WIDTH_TABLE, _t2s, normalize
-from gipcheck.segment import segment
+from gipcheck.read import Extracted
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt")) + sorted((FIXTURES / "reports").glob("*.txt"))
@@ -127,15 +127,12 @@ def test_normalize_map(text):
 @settings(max_examples=200, **SETTINGS)
 @given(report_text)
 def test_normalize_and_segment_map_with_residue(text):
-    rs = api.rules()
-    patterns = _residue_patterns(tuple((r["kind"], r["pattern"]) for r in rs.vocabulary["residue"]))
-    src = normalize(text, patterns)
+    """The whole front end (normalize with the rule set's residue patterns, then segment)."""
+    src = analyse(Extracted(text=text), api.rules())[0].source
     _assert_monotone_map(src)
     for r in src.residue:
         assert 0 <= r.start < r.end <= len(text)
         assert r.text == text[r.start:r.end]
-    segment(src)
-    _assert_monotone_map(src)
     assert src.view.endswith("\n")
 
 

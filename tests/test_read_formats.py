@@ -339,9 +339,11 @@ def test_html_blocks_become_lines_and_sources() -> None:
     </div></div><div class="footer">版权所有</div>"""
     e = read_bytes(page(body).encode(), "b.html")
     assert_sources(e)
-    assert lines_of(e) == ["本报告根据《条例》编制。", "一、概述", "第一行", "第二行", "第三行", "列表一", "列表二",
-                           "二、主动公开", "内容相连不断行。"]
-    src = e.line_sources
+    # the report's title sits above the content container: it is kept as the first line
+    assert lines_of(e) == ["某局2017年政府信息公开工作年度报告", "本报告根据《条例》编制。", "一、概述", "第一行", "第二行",
+                           "第三行", "列表一", "列表二", "二、主动公开", "内容相连不断行。"]
+    src = e.line_sources[1:]
+    assert e.line_sources[0]["element"].startswith("h1")
     assert src[0] == {"element": "div.TRS_Editor > p:nth-of-type(1)", "heading": None}
     assert src[1]["heading"] == "一、概述" and src[6]["heading"] == "一、概述"
     assert src[7] == {"element": "div.TRS_Editor > h3:nth-of-type(1)", "heading": "二、主动公开"}

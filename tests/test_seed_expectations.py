@@ -23,11 +23,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 DIRS = ("seeds", "reports")
 
 # Expectations being implemented right now (prescribed 2019/2021 tables); the lead removes these.
-IN_PROGRESS = {
-    ("2019_shanghai_bangongting.txt", "must_fire", "GIP403"),
-    ("2019_shanghai_bangongting.txt", "must_fire", "GIP406"),
-    ("2019_shanghai_bangongting.txt", "must_fire", "GIP407"),
-}
 
 
 def _expectations(dirname: str) -> dict:
@@ -52,9 +47,7 @@ def _cases():
 def _params():
     out = []
     for d, name, kind, key, want in _cases():
-        marks = []
-        if (name, kind, key) in IN_PROGRESS:
-            marks.append(pytest.mark.xfail(strict=False, reason="prescribed-table checks in progress"))
+        marks: list = []
         ident = f"{name}-{kind}" + (f"-{key}" if key else "")
         for via in ("cli", "api"):
             out.append(pytest.param(via, d, name, kind, key, want, marks=marks, id=f"{via}-{ident}"))

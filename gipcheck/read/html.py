@@ -351,6 +351,7 @@ def read_html(data: bytes, name: str, limits: Limits) -> Extracted:
         tree = LexborHTMLParser(text)
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"{name}：无法解析网页（{exc}）", f"{name}: cannot parse the web page ({exc})") from None
+    page_title = _page_title(tree)
     _remove([n for tag in _DROP_TAGS for n in tree.css(tag)])
     body = tree.body or tree.root
     if body is None:
@@ -366,6 +367,7 @@ def read_html(data: bytes, name: str, limits: Limits) -> Extracted:
     except RecursionError:  # tables nested inside layout tables hundreds deep
         raise InputError(f"{name}：网页结构嵌套过深，无法读取", f"{name}: the page is nested too deeply to read") from None
     walker.flush()
+    _add_outside_title(walker, tree, container, page_title)
     return Extracted(
         text="\n".join(walker.lines),
         format="html",
@@ -373,6 +375,58 @@ def read_html(data: bytes, name: str, limits: Limits) -> Extracted:
         tables=walker.tables,
         encoding=encoding,
     )
+
+
+_REPORT_TITLE = re.compile(r"政府信息公开.{0,12}(年度报告|年报)|信息公开工作年度报告|政务公开.{0,8}年度报告")
+
+
+def _page_title(tree: Any) -> str | None:
+    node = tree.css_first("title")
+    if node is None:
+        return None
+    text = _collapse(node.text(separator=" "))
+    # "…年度报告_某某市人民政府" / "… - 政府门户网站": keep the part that names the report
+    for part in re.split(r"\s*[_|｜—–-]{1,2}\s*", text):
+        if _REPORT_TITLE.search(part):
+            return part.strip()
+    return None
+
+
+def _add_outside_title(walker: Any, tree: Any, container: Any, page_title: str | None) -> None:
+    """Web pages often put the report's title above the content container (an h1, a
+    .title block) or only in <title>. When the container's first lines hold no title, use
+    the nearest such title, so a report is not said to lack one because of its page layout."""
+    head = "".join(walker.lines[:6])
+    if _REPORT_TITLE.search(head):
+        return
+    title, where = None, None
+    for sel in ("h1", "h2", ".title", "#title", ".article-title", ".bt", ".tit"):
+        for node in tree.css(sel):
+            if container is not None and _inside_node(node, container):
+                continue
+            text = _collapse(node.text(separator=""))
+            if 4 <= len(text) <= 80 and _REPORT_TITLE.search(text):
+                title, where = text, _label(node)
+                break
+        if title:
+            break
+    if title is None and page_title:
+        title, where = page_title, "title"
+    if title is None:
+        return
+    walker.lines.insert(0, title)
+    walker.sources.insert(0, {"element": where, "heading": None})
+    for t in walker.tables:
+        t.first_line += 1
+
+
+def _inside_node(node: Any, container: Any) -> bool:
+    parent = node
+    while parent is not None:
+        if parent.mem_id == container.mem_id:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _inside(node: Any, tag: str) -> bool:
