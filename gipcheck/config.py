@@ -32,7 +32,7 @@ def _kebab(name: str) -> str:
 
 
 class LimitsConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, defer_build=True)
     max_file_mb: int | None = Field(default=None, gt=0)
     max_unzipped_mb: int | None = Field(default=None, gt=0)
     max_pages: int | None = Field(default=None, gt=0)
@@ -49,7 +49,7 @@ def _prefixes(v: list[str]) -> list[str]:
 
 
 class ConfigModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, defer_build=True)
     extend: str | None = None
     profile: Literal["gip-2008", "gip-2019", "gip-2021"] | None = None
     select: list[str] | None = None

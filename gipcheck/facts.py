@@ -38,7 +38,8 @@ _PHONE = re.compile(
 )
 _ADDRESS = re.compile(r"(?:通讯地址|通信地址|联系地址|办公地址|详细地址|地址)\s*[:：]?\s*(?P<v>(?![、和及与等])[^;；,，。)）\n]{2,60})")
 _POSTCODE = re.compile(r"(?:邮编|邮政编码)\s*[:：]?\s*(?P<v>\d+)")
-_EMAIL = re.compile(r"[\w.+-]+[@＠][\w-]+(?:\.[\w-]+)+")
+# ASCII only: Han characters are \w, and a \w+ local part backtracks over whole sentences
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+[@＠][A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _CONTACT_CUE = re.compile(r"联系|疑问|咨询|意见|电话|地址|邮编|邮箱")
 
 
@@ -186,7 +187,7 @@ def find_contact(facts: Facts, view: str, end: int) -> None:
             setattr(facts, attr, (m.group("v").strip(), Span(m.start("v"), m.end("v"))))
             facts.contact_span = facts.contact_span or Span(m.start(), m.end())
             break
-    m = _EMAIL.search(view, 0, end)
+    m = _EMAIL.search(view, 0, end) if ("@" in view or "＠" in view) else None
     if m:
         facts.email = (m.group(0).replace("＠", "@"), Span(m.start(), m.end()))
 

@@ -62,9 +62,23 @@ class _Lines(Transformer):
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    from . import cache
+
     grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(), cache=False,
-                maybe_placeholders=False)
+    d = cache.directory()
+    cache_file: str | bool = False
+    if d is not None:
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            cache_file = str(d / "grammar.lark-cache")  # Lark keys it by the grammar's hash itself
+        except OSError:
+            cache_file = False
+    try:
+        return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(), cache=cache_file,
+                    maybe_placeholders=False)
+    except Exception:  # noqa: BLE001 - an unreadable or foreign cache file: build without it
+        return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(), cache=False,
+                    maybe_placeholders=False)
 
 
 def lex_lines(view: str) -> list[Line]:

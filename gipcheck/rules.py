@@ -30,13 +30,13 @@ class RuleFileError(Exception):
 
 
 class Text(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     zh: str
     en: str
 
 
 class Example(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
     profile: str | None = None
     fail: str | None = None
     pass_: str | None = Field(default=None, alias="pass")
@@ -44,7 +44,7 @@ class Example(BaseModel):
 
 
 class RuleEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str = Field(pattern=r"^[A-Z]{2,8}\d{3,4}$")
     name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     severity: Severity
@@ -57,7 +57,7 @@ class RuleEntry(BaseModel):
 
 
 class CheckEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     rule: str
     check: str
     profiles: list[str] | None = None  # default: all
@@ -76,7 +76,7 @@ class CheckEntry(BaseModel):
 
 
 class ProfileInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str
     years: tuple[int, int]
     basis: Text
@@ -84,7 +84,7 @@ class ProfileInfo(BaseModel):
 
 
 class RuleFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     templates: dict[str, str] = Field(default_factory=dict)  # YAML anchors for long example texts
     rules: list[RuleEntry] = Field(default_factory=list)
     profiles: list[ProfileInfo] = Field(default_factory=list)
@@ -184,13 +184,36 @@ def _merge_vocab(into: dict[str, Any], new: dict[str, Any]) -> None:
 
 
 def load_rules(extra: list[Path] | None = None) -> RuleSet:
-    """Load the built-in rule files plus ``extra`` ones; validate every check's parameters."""
+    """Load the built-in rule files plus ``extra`` ones, from the cache when they are unchanged.
+
+    Validating the YAML with pydantic costs more than checking a report; the validated rule
+    set is cached (pickle) under a key made of the rule files' bytes and gipcheck's version,
+    so an edited rule file is always validated again.
+    """
+    from . import cache
+
+    files = default_files() + list(extra or [])
+    key = cache.key_for(files)
+    if key is not None:
+        hit = cache.load("rules", key)
+        if isinstance(hit, RuleSet):
+            from .checks import load_all
+
+            load_all()  # the check functions the cached entries refer to
+            return hit
+    rs = _load_rules(files)
+    if key is not None:
+        cache.save("rules", key, rs)
+    return rs
+
+
+def _load_rules(files: list[Path]) -> RuleSet:
     from .checks import REGISTRY, load_all
 
     load_all()
     rs = RuleSet({}, {}, [], {})
     pending: list[tuple[CheckEntry, Any, Path, int]] = []
-    for path in default_files() + list(extra or []):
+    for path in files:
         parsed, raw = load_file(path)
         rs.files.append(str(path))
         for i, r in enumerate(parsed.rules):

@@ -202,3 +202,44 @@ def test_locate_maps_view_spans_back():
     assert src.locate(i, i + 2) == (2, 4, 2, 6)
     nl = src.view.index("\n")
     assert src.locate(0, nl + 1) == (1, 1, 2, 1)  # a span that takes in the line end ends on the next line
+
+
+def test_rule_set_cache_is_used_and_invalidated(tmp_path, monkeypatch):
+    """The validated rule set is cached by the rule files' content: an edited file is validated again."""
+    from gipcheck import cache, rules as rules_mod
+
+    monkeypatch.setenv("GIPCHECK_CACHE_DIR", str(tmp_path))
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("checks: []\n", encoding="utf-8")
+    first = rules_mod.load_rules([extra])
+    cached = list(tmp_path.glob("rules-*.pickle"))
+    assert len(cached) == 1
+    again = rules_mod.load_rules([extra])
+    assert set(again.rules) == set(first.rules) and len(again.checks) == len(first.checks)
+    extra.write_text("checks:\n  - {rule: GIP602, check: pattern_absent, params: {patterns: ['重复重复']}}\n", encoding="utf-8")
+    # an edited file is validated again (the cached copy of the old content is not used)
+    again = rules_mod.load_rules([extra])
+    assert len(list(tmp_path.glob("rules-*.pickle"))) == 2
+    assert len(again.checks) == len(first.checks) + 1
+    monkeypatch.setenv("GIPCHECK_NO_CACHE", "1")
+    assert cache.directory() is None
+
+
+def test_width_folding_matches_translate_on_every_mapped_character():
+    from gipcheck.normalize import _WIDTH_TABLE, _WIDTH, fold_width
+
+    text = "".join(chr(k) for k in _WIDTH) + "普通文字ABC，。"
+    assert fold_width(text) == text.translate(_WIDTH_TABLE)
+
+
+def test_an_invalid_regex_in_a_rule_file_is_reported_at_load_time(tmp_path):
+    import pytest
+
+    from gipcheck.rules import RuleFileError, load_rules
+
+    extra = tmp_path / "bad.yaml"
+    extra.write_text("checks:\n  - rule: GIP602\n    check: pattern_absent\n    params: {patterns: ['bad(']}\n",
+                     encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        load_rules([extra])
+    assert str(err.value).startswith(f"{extra}:2:") and "not a valid regular expression" in str(err.value)

@@ -12,7 +12,10 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from pydantic import BaseModel, ConfigDict
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from ..ast import Document, Span
 from ..facts import Facts
@@ -20,10 +23,23 @@ from ..facts import Facts
 MODULES = ("document", "structure", "period", "contact", "tables", "prescribed", "dates", "text")
 
 
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc}): {pattern!r}") from None
+    return pattern
+
+
+# A regular expression in a rule file: checked when the rules are loaded, not when a report
+# happens to reach it.
+Regex = Annotated[str, AfterValidator(_compiles)]
+
+
 class Params(BaseModel):
     """Base class of check parameters: unknown keys are an error in the rule file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 @dataclass

@@ -6,7 +6,7 @@ import re
 
 from ..ast import Span
 from ..cn import DATE_RE, date_parts
-from . import Context, Hit, Params, check
+from . import Context, Hit, Params, Regex, check
 
 
 @check("signature_present")
@@ -24,7 +24,7 @@ class DeadlineParams(Params):
     # agency kind → deadline "MM-DD" in the year after the report year (None: no legal deadline)
     deadlines: dict[str, str | None]
     # agency kind → regex on the agency name; the first that matches decides; "default" otherwise
-    kinds: dict[str, str]
+    kinds: dict[str, Regex]
     info_kinds: list[str] = []  # kinds whose lateness is only an info (no deadline in the 条例)
 
 

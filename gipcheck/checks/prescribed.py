@@ -16,7 +16,7 @@ from functools import lru_cache
 from pydantic import Field
 
 from ..ast import Cell, Span, Table
-from . import Context, Hit, Params, check
+from . import Context, Hit, Params, Regex, check
 
 T3_COLS = ("np", "biz", "sci", "ngo", "law", "oth", "total")
 T3_LEAF = T3_COLS[:-1]
@@ -56,9 +56,9 @@ class T3:
 
 
 class T3Params(Params):
-    rows: dict[str, str]  # row key → regex on the folded leaf label
+    rows: dict[str, Regex]  # row key → regex on the folded leaf label
     leaf_rows: list[str]  # the rows that add up to r7
-    columns: dict[str, str]  # column key → regex on a header cell
+    columns: dict[str, Regex]  # column key → regex on a header cell
     min_rows: int = 4
 
 
@@ -392,10 +392,10 @@ def t4_cells(ctx: Context, p: T4Params) -> list[Hit]:
 # --------------------------------------------------------------------------- table 二
 
 class T2Block(Params):
-    title: str  # regex on the caption, e.g. 第二十条第\(一\)项
-    columns: list[str]
-    rows: list[str]
-    signed: list[str] = Field(default_factory=list)  # columns that may be negative (本年增/减)
+    title: Regex  # on the caption, e.g. 第二十条第\(一\)项
+    columns: list[Regex]
+    rows: list[Regex]
+    signed: list[Regex] = Field(default_factory=list)  # columns that may be negative (本年增/减)
 
 
 class T2Params(Params):
@@ -503,7 +503,7 @@ def t2_cells(ctx: Context, p: T2Params) -> list[Hit]:
 # --------------------------------------------------------------------------- the text around the tables
 
 class FigureParams(T3Params):
-    figures: list[dict[str, str]]  # {text: regex with (?P<n>…), cell: "row:col" or "row+row:col" or "t4:group"}
+    figures: list[dict[str, str]]  # {text: regex with (?P<n>…), cell: "r1+r2", "new|new+carry_in" or "t4:rev"}
 
 
 def _row_total(t3: T3, key: str) -> float | None:
@@ -573,8 +573,8 @@ def unified_text_figures(ctx: Context, p: FigureParams) -> list[Hit]:
 
 
 class DispositionParams(Params):
-    total: str  # regex with (?P<n>…): 答复/办结 … N件
-    parts: list[str]  # regexes with (?P<n>…), one per category; the last is the catch-all
+    total: Regex  # with (?P<n>…): 答复/办结 … N件
+    parts: list[Regex]  # with (?P<n>…), one per category; the last is the catch-all
     window: int = 400
     min_parts: int = 4
 

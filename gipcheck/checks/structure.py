@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from pydantic import Field
 
 from ..ast import Heading, Span
 from ..cn import cn_int
-from . import Context, Hit, Params, check
+from . import Context, Hit, Params, Regex, check
 
 
 def _fold(text: str) -> str:
@@ -51,30 +52,42 @@ class SectionParams(Params):
     key: str
     label: str
     label_en: str
-    headings: list[str]  # regexes matched against heading titles (whitespace removed)
-    sentences: list[str] = Field(default_factory=list)  # regexes that also count as the item being covered
+    headings: list[Regex]  # matched against heading titles (whitespace removed)
+    sentences: list[Regex] = Field(default_factory=list)  # sentences that also count as the item being covered
     top_level: bool = False  # must be a top-level (一、) heading
     plain_lines: bool = True  # a short unnumbered line with the title also counts
-    not_in: list[str] = Field(default_factory=list)  # heading regexes that look alike but are something else
+    not_in: list[Regex] = Field(default_factory=list)  # heading regexes that look alike but are something else
+
+
+@lru_cache(maxsize=1024)
+def _rx(p: str) -> re.Pattern[str]:
+    return re.compile(p)
 
 
 def _matches(patterns: Iterable[str], text: str) -> bool:
-    return any(re.search(p, text) for p in patterns)
+    return any(_rx(p).search(text) for p in patterns)
+
+
+def _folded_headings(ctx: Context) -> list[tuple[Heading, str]]:
+    cache = ctx.doc.__dict__.setdefault("_cache", {})
+    if "headings" not in cache:
+        cache["headings"] = [(h, _fold(h.title or h.text)) for h in ctx.doc.headings]
+        cache["short_paras"] = [(p.span, t) for p in ctx.doc.paragraphs
+                                if len(t := _fold(p.text)) <= 30 and not re.search(r"[。;,!?]", t)]
+    return cache["headings"]
 
 
 def find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
     top = min((x.level for x in ctx.doc.headings), default=1)
-    for h in ctx.doc.headings:
+    for h, t in _folded_headings(ctx):
         if p.top_level and h.level != top:
             continue
-        t = _fold(h.title or h.text)
         if _matches(p.headings, t) and not _matches(p.not_in, t):
             return h
     if p.plain_lines:
-        for para in ctx.doc.paragraphs:
-            t = _fold(para.text)
-            if len(t) <= 30 and not re.search(r"[。;,!?]", t) and _matches(p.headings, t) and not _matches(p.not_in, t):
-                return para.span
+        for span, t in ctx.doc.__dict__["_cache"]["short_paras"]:
+            if _matches(p.headings, t) and not _matches(p.not_in, t):
+                return span
     return None
 
 
@@ -105,7 +118,7 @@ def section_present(ctx: Context, p: SectionParams) -> list[Hit]:
         body = ctx.doc.body_text()
         skip = _declaration_spans(ctx)
         for pat in p.sentences:
-            for m in re.finditer(pat, body):
+            for m in _rx(pat).finditer(body):
                 if not any(a <= m.start() < b for a, b in skip):
                     return []
     return [Hit(None, {"item": p.label, "item_en": p.label_en, "key": p.key})]

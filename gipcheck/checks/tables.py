@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import Field
 
 from ..ast import Cell, Span, Table
-from . import Context, Hit, Params, check
+from . import Context, Hit, Params, Regex, check
 
 
 def _label(row) -> str:
@@ -29,8 +29,8 @@ def is_stats_table(t: Table, hints: list[str]) -> bool:
 
 
 class TablePresentParams(Params):
-    row_hints: list[str]
-    announced: list[str] = Field(default_factory=list)  # text that promises a table (附表, 见附件 …)
+    row_hints: list[Regex]
+    announced: list[Regex] = Field(default_factory=list)  # text that promises a table (附表, 见附件 …)
 
 
 def unreadable_stats_lines(ctx: Context, hints: list[str]) -> list:
@@ -102,8 +102,8 @@ def _grid(t: Table) -> _Grid | None:
 
 
 class StatsParams(Params):
-    row_hints: list[str]
-    overlapping_parents: list[str] = Field(default_factory=list)  # parts may overlap: only part ≤ total
+    row_hints: list[Regex]
+    overlapping_parents: list[Regex] = Field(default_factory=list)  # parts may overlap: only part ≤ total
     catch_all: str = "其他|其它"
 
 
@@ -183,7 +183,7 @@ def stats_table_2008(ctx: Context, p: StatsParams) -> list[Hit]:
 
 
 class CellParams(Params):
-    row_hints: list[str]
+    row_hints: list[Regex]
 
 
 @check("stats_cells_2008", CellParams)
@@ -214,8 +214,8 @@ def stats_cells_2008(ctx: Context, p: CellParams) -> list[Hit]:
 
 
 class TextTableParams(Params):
-    row_hints: list[str]
-    figures: list[dict[str, str]]  # {text: regex with (?P<n>…), row: regex on the row label}
+    row_hints: list[Regex]
+    figures: list[dict[str, Regex]]  # {text: regex with (?P<n>…), row: regex on the row label}
 
 
 @check("text_table_2008", TextTableParams)
@@ -249,7 +249,7 @@ _NUM_UNIT = r"(?P<n>\d+)\s*(?P<u>[条件项个篇次人家])"
 
 
 class BreakdownParams(Params):
-    total: str = r"(?:共|合计|总计|累计)[^,;。\n]{0,30}?(?P<n>\d+)\s*(?P<u>[条件项个篇次家])"
+    total: Regex = r"(?:共|合计|总计|累计)[^,;。\n]{0,30}?(?P<n>\d+)\s*(?P<u>[条件项个篇次家])"
     parts: str = r"(?P<n>\d+)\s*(?P<u>[条件项个篇次家])"
     intro: str = r"^[,:]?\s*其中\s*[,:]?"
     catch_all: str = "其他|其它|其余|另有"

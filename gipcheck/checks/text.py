@@ -7,13 +7,13 @@ from functools import lru_cache
 from pydantic import Field
 
 from ..ast import Span
-from . import Context, Hit, Params, check
+from . import Context, Hit, Params, Regex, check
 
 
 class PatternParams(Params):
-    patterns: list[str]
-    exceptions: list[str] = Field(default_factory=list)  # a match that fully matches one of these is fine
-    context_exceptions: list[str] = Field(default_factory=list)  # …or whose surrounding line matches one
+    patterns: list[Regex]
+    exceptions: list[Regex] = Field(default_factory=list)  # a match that fully matches one of these is fine
+    context_exceptions: list[Regex] = Field(default_factory=list)  # …or whose surrounding line matches one
     scope: str = Field(default="body", pattern="^(body|all)$")
     max_hits: int = 50
 
