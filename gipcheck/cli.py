@@ -112,6 +112,7 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     e = sub.add_parser("explain", help=h["explain"], description=h["explain"])
     e.add_argument("rule", help=h["rule"])
     e.add_argument("--lang", choices=["zh", "en"], default="zh", help=h["lang"])
+    e.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules"])
 
     pa = sub.add_parser("parse", help=h["parse"], description=h["parse"])
     pa.add_argument("path", help=h["file"])
@@ -266,7 +267,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 def _cmd_explain(args: argparse.Namespace) -> int:
     from .docs import explain
 
-    rs = api.rules()
+    rs = api.rules(tuple(str(Path(r).resolve()) for r in args.rules))
     rid = args.rule.upper()
     if rid not in rs.rules:
         by_name = {r.name: r.id for r in rs.rules.values()}

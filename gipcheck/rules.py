@@ -9,6 +9,7 @@ A mistake is reported as ``FILE:LINE: what is wrong`` (exit code 2), never a tra
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -207,6 +208,20 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
     return rs
 
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _check_placeholders(message: Text, rule: RuleEntry, path: Path, line: int) -> None:
+    """A check entry's own message may use only the values its rule's message uses: every
+    check of a rule provides those, so nothing is left as a literal {name} in a finding."""
+    allowed = set(_PLACEHOLDER.findall(rule.message.zh)) | set(_PLACEHOLDER.findall(rule.message.en))
+    for lang in ("zh", "en"):
+        for name in _PLACEHOLDER.findall(getattr(message, lang)):
+            if name not in allowed:
+                can = ", ".join("{" + a + "}" for a in sorted(allowed)) or "no placeholders"
+                raise RuleFileError(str(path), line, f"message.{lang} uses {{{name}}}; {rule.id} messages can use {can}")
+
+
 def _load_rules(files: list[Path]) -> RuleSet:
     from .checks import REGISTRY, load_all
 
@@ -230,6 +245,8 @@ def _load_rules(files: list[Path]) -> RuleSet:
             raise RuleFileError(str(path), line, f"check names rule {c.rule!r}, which no rule file defines")
         if c.check not in REGISTRY:
             raise RuleFileError(str(path), line, f"unknown check {c.check!r} (known: {', '.join(sorted(REGISTRY))})")
+        if c.message is not None:
+            _check_placeholders(c.message, rs.rules[c.rule], path, line)
         spec = REGISTRY[c.check]
         try:
             params = spec.params.model_validate(c.params) if spec.params else c.params

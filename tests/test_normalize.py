@@ -243,3 +243,30 @@ def test_an_invalid_regex_in_a_rule_file_is_reported_at_load_time(tmp_path):
     with pytest.raises(RuleFileError) as err:
         load_rules([extra])
     assert str(err.value).startswith(f"{extra}:2:") and "not a valid regular expression" in str(err.value)
+
+
+def test_a_custom_message_may_only_use_its_rules_placeholders(tmp_path):
+    import pytest
+
+    from gipcheck.rules import RuleFileError, load_rules
+
+    extra = tmp_path / "province.yaml"
+    extra.write_text("checks:\n  - rule: GIP102\n    check: section_present\n"
+                     "    message: {zh: '缺少本省要求的内容：{label}', en: 'missing: {item}'}\n"
+                     "    params: {key: x, label: 政策解读, label_en: policy, headings: ['政策解读']}\n", encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        load_rules([extra])
+    assert f"{extra}:2:" in str(err.value) and "{label}" in str(err.value) and "{item}" in str(err.value)
+
+
+def test_no_finding_keeps_a_literal_placeholder():
+    import re
+    from pathlib import Path
+
+    import gipcheck
+
+    fixtures = Path(__file__).parent / "fixtures"
+    for path in sorted(fixtures.glob("*/*.txt")) + sorted(fixtures.glob("formats/*.*")):
+        for lang in ("zh", "en"):
+            for f in gipcheck.check(path, lang=lang).findings:
+                assert not re.search(r"\{\w+\}", f.message), (path.name, f.rule, f.message)
