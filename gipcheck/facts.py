@@ -25,10 +25,12 @@ _D1 = _D.format(y="y1", m="m1", d="d1")
 _D2 = _D.format(y="y2", m="m2", d="d2")
 _PERIOD_NOUN = r"(?:统计期限|统计时限|统计时间段|统计时间|统计期间|统计区间|统计周期|统计范围|统计期)"
 PERIOD_PATTERNS = [
-    re.compile(rf"{_PERIOD_NOUN}[^。\n]{{0,8}}?(?:自|从|为|是|:)?\s*(?:年?\s*)?{_D1}\s*(?:起|开始)?\s*(?:至|到|—|-|~|～)\s*(?:年?\s*)?{_D2}\s*止?"),
+    re.compile(rf"{_PERIOD_NOUN}[^。\n]{{0,8}}?(?:自|从|为|是|:)?\s*(?:年?\s*)?{_D1}\s*(?:起|开始|始)?\s*(?:至|到|—|-|~|～)\s*(?:年?\s*)?{_D2}\s*止?"),
     re.compile(rf"涵盖[^。\n]{{0,20}}?{_D1}\s*(?:起)?\s*(?:至|到|—|-)\s*{_D2}"),
     re.compile(rf"(?:所列|报告)[^。\n]{{0,12}}?数据[^。\n]{{0,6}}?(?:自|从|为)\s*{_D1}\s*(?:起)?\s*(?:至|到)\s*{_D2}"),
 ]
+# "统计期限为2011年度" / "统计时间为2011年全年": the whole calendar year, stated as such
+_WHOLE_YEAR = re.compile(rf"{_PERIOD_NOUN}[^。\n\d]{{0,6}}?(?:为|是|:)\s*(?P<y>(?:19|20)\d\d)\s*年(?:度|全年|1-12月|1至12月)(?![^。\n]{{0,3}}\d+\s*月)")
 _UNTIL = re.compile(rf"(?:数据|统计)[^。\n]{{0,12}}?(?:截至|截止)(?:到|于)?\s*{_D2}")
 
 _PHONE_LABEL = re.compile(r"(?:联系电话|咨询电话|办公电话|电话/传真|电话、传真|电话|热线|Tel|TEL)\s*[:：]?\s*")
@@ -132,6 +134,10 @@ def find_period(text: str, offset: int = 0) -> Period | None:
             invalid = y1 is not None and (start is None or end is None)
             return Period(start, end, Span(offset + m.start(), offset + m.end()), m.group(0),
                           years_missing=y1 is None, invalid=invalid)
+    m = _WHOLE_YEAR.search(text)
+    if m:
+        y = int(m.group("y"))
+        return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), Span(offset + m.start(), offset + m.end()), m.group(0))
     m = _UNTIL.search(text)
     if m:
         y2 = _year(m.group("y2"))
@@ -166,12 +172,17 @@ def find_contact(facts: Facts, view: str, end: int) -> None:
     for m in _PHONE_LABEL.finditer(view, 0, end):
         # the numbers right after the label, joined by 、 / , or spaces
         pos = m.end()
+        area_code = None
         while True:
             pm = _PHONE.match(view, pos)
             if not pm:
                 break
             raw = pm.group(0)
             normalized, area, valid, odd = _normalize_phone(raw)
+            if area and "-" in normalized:
+                area_code = normalized.split("-")[0]
+            elif not area and area_code and valid:  # "0591-87654321、87654322": same area code
+                normalized, area = f"{area_code}-{normalized}", True
             if not any(p.normalized == normalized for p in facts.phones):
                 facts.phones.append(Phone(raw, normalized, Span(pm.start(), pm.end()), area, valid, odd))
             facts.contact_span = facts.contact_span or Span(m.start(), pm.end())
@@ -213,7 +224,8 @@ def extract(doc: Document) -> Facts:
         m = _TITLE.search(doc.title.text)
         if m:
             f.title_year = _year(m.group("year"))
-            agency = m.group("pre").strip(" 关于的") or m.group("post").strip(" 的")
+            pre = re.sub(r"^(关于印发|关于公布|关于发布|关于)", "", m.group("pre").strip())
+            agency = pre.strip(" 的") or m.group("post").strip(" 的")
             f.agency = agency or None
     body_end = doc.body_end or len(view)
     f.period = find_period(view[:body_end])

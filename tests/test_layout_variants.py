@@ -79,3 +79,42 @@ def test_no_finding_is_reported_twice(path):
     res = gipcheck.check(path)
     keys = [(f.rule, f.line, f.column, f.message) for f in res.findings]
     assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("sentence, start, end", [
+    ("本报告中所列数据的统计期限自2014年1月1日始至2014年12月31日止。", "2014-01-01", "2014-12-31"),
+    ("本报告中所列数据统计期限为2011年度。", "2011-01-01", "2011-12-31"),
+    ("统计时间为2011年1月1日－2011年12月31日。", "2011-01-01", "2011-12-31"),
+    ("本年度报告中所列数据统计期限从2019年1月1日到12月31日止。", "2019-01-01", "2019-12-31"),
+    ("本报告所列数据的统计期限为2024年1月1日至2024年12月31日。", "2024-01-01", "2024-12-31"),
+    ("本报告内容涵盖2016年1月1日至12月31日期间的政府信息公开工作。", "2016-01-01", "2016-12-31"),
+    ("本报告中所列数据的统计期限自2017 年 1 月 1 日起至 2017 年 12 月 31 日止。", "2017-01-01", "2017-12-31"),
+    ("本报告中所列数据的统计期限自二〇一七年一月一日起至二〇一七年十二月三十一日止。", "2017-01-01", "2017-12-31"),
+])
+def test_statistics_period_phrasings(sentence, start, end):
+    res = gipcheck.check_text(sentence + "\n")
+    assert res.facts["statistics_period"] == {"start": start, "end": end}
+    assert "GIP201" not in [f.rule for f in res.findings]
+
+
+def test_a_period_with_only_an_end_date_is_not_a_guessed_start():
+    res = gipcheck.check_text("本报告所列数据统计截至2017年12月31日。\n")
+    assert res.facts["statistics_period"] == {"start": None, "end": "2017-12-31"}
+
+
+def test_phone_list_shares_the_area_code():
+    res = gipcheck.check_text("如有疑问请联系（地址：某县人民路1号；电话：0591-87654321、87654322）。\n")
+    assert res.facts["contact"]["phones"] == ["0591-87654321", "0591-87654322"]
+    assert "GIP302" not in [f.rule for f in res.findings]
+
+
+def test_odd_separator_and_missing_area_code_are_info_only():
+    res = gipcheck.check_text("如有疑问请联系（地址：某县人民路1号；电话：0598—8328341；咨询电话30771798）。\n")
+    found = [f for f in res.findings if f.rule == "GIP302"]
+    assert len(found) == 2 and {f.severity for f in found} == {"info"}
+
+
+def test_title_of_a_notice_wrapping_the_report():
+    res = gipcheck.check_text("关于印发某县民政局2017年政府信息公开工作年度报告的通知\n一、概述\n")
+    assert res.facts["agency"] == "某县民政局" and res.facts["report_year"] == 2017
+    assert "GIP101" not in [f.rule for f in res.findings]
