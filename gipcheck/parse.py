@@ -281,8 +281,59 @@ def find_tables(view: str, lines: list[Line], grids: list[SourceTable]) -> tuple
             tables.append(Table([_row(c) for _, c in run], Span(run[0][0].start, run[-1][0].end), "columns"))
             used.update(x.index for x, _ in run)
         i = j
+    tables += _flat_cell_runs(view, lines, used)
     tables.sort(key=lambda t: t.span.start)
     return tables, used
+
+
+_FIGURE_LINE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*(?:万元|元|件|条|个|项|%)?\s*$")
+
+
+def _flat_cell_runs(view: str, lines: list[Line], used: set[int], min_figures: int = 10) -> list[Table]:
+    """A table flattened to one cell per line (an extraction that put every cell on its own
+    line): a run of short lines, mostly bare figures. Its rows are the lines (blank lines kept
+    as empty cells); which figures belong to which label is left to the checks that know the
+    prescribed labels. Its lines are not headings or paragraphs."""
+    out: list[Table] = []
+    free = [ln for ln in lines if ln.index not in used]
+    figure = [bool(_FIGURE_LINE.match(ln.text)) for ln in free]
+
+    def fits(n: int) -> bool:
+        """A short line that can be a cell; a heading-typed line only when a figure follows
+        within three lines (a row label such as 三、本年度办理结果, not the section title above)."""
+        ln = free[n]
+        if len(ln.text.strip()) > 40 or re.search(r"[。;!?]", ln.text):
+            return False
+        return ln.kind not in _LEVEL or any(figure[n + 1:n + 4])
+
+    i = 0
+    while i < len(free):
+        if not figure[i]:
+            i += 1
+            continue
+        # grow a run of short lines around this figure, across single blank lines
+        j = i
+        while j + 1 < len(free) and _gap(view, free[j], free[j + 1]) <= 1 and fits(j + 1):
+            j += 1
+        k = i
+        while k - 1 >= 0 and _gap(view, free[k - 1], free[k]) <= 1 and fits(k - 1) and i - k < 14:
+            k -= 1
+        run = free[k:j + 1]
+        figures = sum(1 for ln in run if _FIGURE_LINE.match(ln.text))
+        if figures >= min_figures and figures >= 0.4 * len(run):
+            rows = []
+            for a, b in zip(run, run[1:] + [None]):
+                rows.append(_row([_cell(view, a.start, a.end)]))
+                if b is not None:
+                    for _ in range(_gap(view, a, b)):  # a blank line inside the run: an empty cell
+                        pos = view.find("\n", a.end) + 1
+                        rows.append(Row([Cell("", None, Span(pos, pos))], Span(pos, pos)))
+            out.append(Table(rows, Span(run[0].start, run[-1].end), "cell-per-line-flat"))
+            used.update(ln.index for ln in run)
+            i = j + 1
+        else:
+            i = j + 1 if j > i else i + 1
+    return out
 
 
 # -- headings ----------------------------------------------------------------------------------

@@ -50,6 +50,10 @@ def render(rows: list[list[str]], layout: str) -> tuple[str, list[SourceTable]]:
         body = "\n".join("\t".join(r) for r in rows)
     elif layout == "spaces":
         body = "\n".join("    ".join(r) for r in rows)
+    elif layout == "cells":  # one cell per line, as some PDF and web extractions give
+        body = "\n".join(c for r in rows for c in r)
+    elif layout == "cells-blank-rows":  # …with a blank line between rows
+        body = "\n\n".join("\n".join(r) for r in rows)
     elif layout == "grid":  # what the docx/html/pdf adapters produce
         body = "\n".join(" | ".join(r) for r in rows)
         return intro + body + "\n", [SourceTable(first_line=3, rows=rows)]
@@ -58,7 +62,7 @@ def render(rows: list[list[str]], layout: str) -> tuple[str, list[SourceTable]]:
     return intro + body + "\n", []
 
 
-LAYOUTS = ["pipe", "tabs", "spaces", "grid"]
+LAYOUTS = ["pipe", "tabs", "spaces", "grid", "cells", "cells-blank-rows"]
 SELECT = ["GIP403", "GIP404", "GIP405", "GIP408"]
 
 
@@ -112,3 +116,15 @@ def test_digits_run_together_is_unreadable_not_a_sum_error():
             "（一）予以公开 2100003\n（七）总计 3100004\n四、结转下年度继续办理 0000000\n")
     got = [rule for rule, _ in findings(text, [])]
     assert "GIP408" in got and "GIP404" not in got and "GIP405" not in got
+
+
+def test_one_cell_per_line_labels_are_not_headings():
+    """Row labels such as 一、本年新收… or （一）予以公开 inside a flattened table are table
+    cells: they must not enter the section tree (no false numbering finding)."""
+    rows = table_rows([[1, 0, 0, 0, 0, 0]] * 21, [0] * 6)
+    for layout in ("cells", "cells-blank-rows"):
+        text, _ = render(rows, layout)
+        res = check_extracted(Extracted(text=text), "<t>", Options(profile="gip-2021"))
+        # the test document starts at section 三: that (line 2) is the only numbering finding
+        assert [(f.rule, f.line) for f in res.findings if f.rule == "GIP104"] == [("GIP104", 2)], layout
+        assert [h.title for h in gipcheck.parse(text).headings] == ["收到和处理政府信息公开申请情况"], layout

@@ -100,9 +100,49 @@ def read_t3(ctx: Context, p: T3Params) -> T3 | None:
     return cache[key]
 
 
+def _read_t3_flat(t: Table, p: T3Params) -> T3:
+    """One cell per line: a label line, then its figures (blank lines are empty cells)."""
+    obs = T3(t)
+    current: RowObs | None = None
+
+    def close(ro: RowObs | None) -> None:
+        if ro is None:
+            return
+        vals = ro.values
+        filled = [c for c in vals if not c.blank]
+        if len(vals) == len(T3_COLS):
+            pass
+        elif len(filled) == len(T3_COLS):  # blank lines were row separators, not cells
+            ro.values = filled
+        else:
+            while vals and vals[-1].blank and len(vals) > len(T3_COLS):
+                vals.pop()  # blank lines between rows
+            ro.values = vals
+        (obs.rows.setdefault(ro.key, ro) if len(ro.values) == len(T3_COLS) else obs.unreadable.append(ro))
+
+    for r in t.rows:
+        cell = r.cells[0]
+        if cell.blank or cell.value is not None:
+            if current is not None:
+                current.values.append(cell)
+            continue
+        key = _match_row(cell.text, p.rows)
+        close(current)
+        current = RowObs(key, cell.text, [], r.span) if key else None
+    close(current)
+    obs.header_text = " ".join(r.cells[0].text for r in t.rows[:12])
+    return obs
+
+
 def _read_t3(ctx: Context, p: T3Params) -> T3 | None:
     best: T3 | None = None
     for t in ctx.doc.tables:
+        if t.layout == "cell-per-line-flat":
+            obs = _read_t3_flat(t, p)
+            if len(obs.rows) + len(obs.unreadable) >= p.min_rows and (best is None or len(obs.rows) > len(best.rows)):
+                obs.header_text = ctx.doc.view[max(0, t.span.start - 300):t.span.start] + " " + obs.header_text
+                best = obs
+            continue
         obs = T3(t)
         for r in t.rows:
             i = _label_index(r.cells)
