@@ -263,6 +263,11 @@ def t3_labels(ctx: Context, p: T3CheckParams) -> list[Hit]:
     return hits[:12]
 
 
+def _short_label(label: str) -> str:
+    """A row label without the prescribed note in brackets: （二）部分公开（区分处理的…） → （二）部分公开."""
+    return re.sub(r"(?<=.)[(（][^()（）]*[)）]$", "", label.strip())[:14]
+
+
 def _label_of(p: T3Params, key: str) -> str:
     return re.sub(r"[\\^$()?|]", "", p.rows[key]).split("|")[0]
 
@@ -277,17 +282,22 @@ def t3_cells(ctx: Context, p: T3CheckParams) -> list[Hit]:
     hits = []
     blanks = 0
     first_blank = None
+    blank_totals: list[tuple[RowObs, Cell]] = []
     for key, r in t3.rows.items():
         for col, c in zip(T3_COLS, r.values):
             if c.blank:
                 if col == "total" and any(not x.blank for x in r.values[:-1]):
-                    hits.append(Hit(c.span, {"row": f"{r.label}/总计", "row_en": f"{r.label}/total",
-                                             "found": "（空）", "found_en": "(blank)"}))
+                    blank_totals.append((r, c))
                 else:
                     blanks += 1
                     first_blank = first_blank or r.span
             elif c.value is None or c.value < 0 or not float(c.value).is_integer():
                 hits.append(Hit(c.span, {"row": r.label, "found": c.text}))
+    if blank_totals:  # one finding per table, naming the rows, rather than one per row
+        names = "、".join(_short_label(r.label) for r, _ in blank_totals[:6]) + ("等" if len(blank_totals) > 6 else "")
+        hits.append(Hit(blank_totals[0][1].span, {
+            "row": f"{len(blank_totals)} 行（{names}）的总计", "row_en": f"the total of {len(blank_totals)} row(s) ({names})",
+            "found": "（空）", "found_en": "(blank)"}))
     if blanks:
         hits.append(Hit(first_blank, {"row": f"{p.table}中 {blanks} 个单元格",
                                       "row_en": f"{blanks} cell(s) of {p.table_en}",
