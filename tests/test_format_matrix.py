@@ -9,19 +9,12 @@ import pytest
 import yaml
 
 import gipcheck
+from test_seed_expectations import sub_match
 
 FIX = Path(__file__).parent / "fixtures"
 EXPECT = yaml.safe_load((FIX / "seeds" / "expectations.yaml").read_text(encoding="utf-8"))
 FORMATS = ["txt", "docx", "html", "pdf"]
 TEXT_ONLY = {"GIP003"}  # residue that only the text form of a seed carries
-
-
-def sub_match(expected, actual) -> bool:
-    if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(sub_match(v, actual.get(k)) for k, v in expected.items())
-    if isinstance(expected, list):
-        return isinstance(actual, list) and all(e in actual for e in expected)
-    return expected == actual
 
 
 def path_for(name: str, fmt: str) -> Path:

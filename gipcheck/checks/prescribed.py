@@ -305,6 +305,19 @@ def t3_cells(ctx: Context, p: T3CheckParams) -> list[Hit]:
     return hits
 
 
+def sum_mismatch(total: Cell | None, parts: list[Cell | None], zh: str, en: str) -> Hit | None:
+    """The one identity of the prescribed tables: a total equals the sum of its parts (blanks
+    read as 0). Says nothing when the total is blank (that is GIP403) or every part is blank."""
+    if total is None or total.blank or total.value is None or not parts or all(_blank(c) for c in parts):
+        return None
+    s = sum(_v(c) for c in parts)
+    if s == total.value:
+        return None
+    expr = "+".join(_fmt(_v(c)) for c in parts)
+    return Hit(total.span, {"what": f"{zh}应为 {_fmt(s)}（{expr}）", "what_en": f"{en} should be {_fmt(s)} ({expr})",
+                            "found": _fmt(total.value)})
+
+
 @check("t3_sums", T3CheckParams)
 def t3_sums(ctx: Context, p: T3CheckParams) -> list[Hit]:
     """Fires where a row's 总计 is not the sum of its six columns, or (七)总计 is not the sum of
@@ -312,31 +325,12 @@ def t3_sums(ctx: Context, p: T3CheckParams) -> list[Hit]:
     t3 = _t3_readable(ctx, p)
     if t3 is None:
         return []
-    hits = []
-    for key, r in t3.rows.items():
-        if len(r.values) != len(T3_COLS):
-            continue
-        total, leaves = r.values[-1], r.values[:-1]
-        if total.blank or total.value is None or all(c.blank for c in leaves):
-            continue
-        s = sum(_v(c) for c in leaves)
-        if s != total.value:
-            expr = "+".join(_fmt(_v(c)) for c in leaves)
-            hits.append(Hit(total.span, {"what": f"“{r.label}”的总计应为 {_fmt(s)}（{expr}）",
-                                         "what_en": f"the total of '{r.label}' should be {_fmt(s)} ({expr})",
-                                         "found": _fmt(total.value)}))
+    found = [sum_mismatch(r.values[-1], r.values[:-1], f"“{r.label}”的总计", f"the total of '{r.label}'")
+             for r in t3.rows.values() if len(r.values) == len(T3_COLS)]
     if "r7" in t3.rows:
-        for col in T3_COLS:
-            tc = t3.cell("r7", col)
-            parts = [t3.cell(k, col) for k in p.leaf_rows if k in t3.rows]
-            if tc is None or tc.blank or tc.value is None or not parts or all(_blank(c) for c in parts):
-                continue
-            s = sum(_v(c) for c in parts)
-            if s != tc.value:
-                hits.append(Hit(tc.span, {"what": f"“（七）总计”（{col}列）应为各办理结果之和 {_fmt(s)}",
-                                          "what_en": f"'(七)总计' (column {col}) should be the sum of the results, {_fmt(s)}",
-                                          "found": _fmt(tc.value)}))
-    return hits
+        found += [sum_mismatch(t3.cell("r7", col), [t3.cell(k, col) for k in p.leaf_rows if k in t3.rows],
+                               f"“（七）总计”（{col}列）", f"'(七)总计' (column {col})") for col in T3_COLS]
+    return [h for h in found if h is not None]
 
 
 @check("t3_balance", T3CheckParams)
@@ -411,19 +405,11 @@ def t4_sums(ctx: Context, p: T4Params) -> list[Hit]:
     if not found or len(found[1]) != 15:
         return []
     cells = found[1]
-    hits = []
-    names = {"rev": "行政复议", "lit_direct": "未经复议直接起诉", "lit_after": "复议后起诉"}
-    for g, group in enumerate(T4_GROUPS):
-        part = cells[g * 5: g * 5 + 5]
-        total, parts = part[4], part[:4]
-        if total.blank or total.value is None or all(c.blank for c in parts):
-            continue
-        s = sum(_v(c) for c in parts)
-        if s != total.value:
-            hits.append(Hit(total.span, {"what": f"“{names[group]}”的总计应为 {_fmt(s)}（{'+'.join(_fmt(_v(c)) for c in parts)}）",
-                                         "what_en": f"the total of '{names[group]}' should be {_fmt(s)}",
-                                         "found": _fmt(total.value)}))
-    return hits
+    names = {"rev": ("行政复议", "administrative review"), "lit_direct": ("未经复议直接起诉", "lawsuits without review"),
+             "lit_after": ("复议后起诉", "lawsuits after review")}
+    found_hits = [sum_mismatch(cells[g * 5 + 4], cells[g * 5: g * 5 + 4], f"“{names[group][0]}”的总计",
+                               f"the total of {names[group][1]}") for g, group in enumerate(T4_GROUPS)]
+    return [h for h in found_hits if h is not None]
 
 
 @check("t4_cells", T4Params)
