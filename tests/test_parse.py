@@ -238,3 +238,14 @@ def test_empty_and_whitespace_documents():
     for text in ("", "\n", "   \n\t\n", "\ufeff"):
         doc = gipcheck.parse(text)
         assert doc.sections == [] and doc.tables == [] and doc.signature is None
+
+
+def test_grammar_is_conflict_free_under_lark_strict_mode():
+    """The design's bar: LALR with no shift/reduce conflicts and no ambiguous terminal
+    collisions (lark strict=True, which uses interegular for the collision check)."""
+    from lark import Lark
+
+    from gipcheck.data import data_dir
+
+    grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
+    Lark(grammar, parser="lalr", lexer="contextual", strict=True)
