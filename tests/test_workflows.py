@@ -172,3 +172,37 @@ def test_a_province_rule_file_adds_a_required_item_as_data(tmp_path: Path):
     proc = run("check", "--format", "json", "--profile", "gip-2008", "--rules", str(extra), str(empty))
     msgs = [x["message"] for x in json.loads(proc.stdout)["files"][0]["findings"] if x["rule"] == "GIP102"]
     assert any("政策解读" in m for m in msgs)
+
+
+def test_pre_commit_manifest_is_valid_and_covers_drafts():
+    clientlib = pytest.importorskip("pre_commit.clientlib")
+    import re
+
+    hooks = clientlib.load_manifest(str(Path(__file__).parent.parent / ".pre-commit-hooks.yaml"))
+    hook = next(h for h in hooks if h["id"] == "gipcheck")
+    assert hook["entry"] == "gipcheck check" and hook["language"] == "python"
+    for name in ("年报.txt", "draft.MD", "报告.docx", "page.html", "scan.pdf"):
+        assert re.search(hook["files"], name), name
+    assert not re.search(hook["files"], "setup.py")
+    deps = " ".join(hook["additional_dependencies"])
+    assert "python-docx" in deps and "selectolax" in deps and "pypdfium2" in deps
+
+
+def test_word_comment_suppresses_its_paragraph(tmp_path: Path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph("某县民政局2017年政府信息公开工作年度报告")
+    p = d.add_paragraph("推进减税、降费、降低要素成本信息公开公开。")
+    d.add_comment(p.runs, text="gipcheck: disable=GIP602", author="审核人")
+    d.add_paragraph("全面梳理事项,,进一步。")
+    q = d.add_paragraph("一、概述")
+    d.add_comment(q.runs, text="gipcheck: disable=GIP603", author="审核人")  # nothing to suppress there
+    path = tmp_path / "draft.docx"
+    d.save(str(path))
+    data = json.loads(run("check", "--format", "json", str(path)).stdout)["files"][0]
+    got = {(f["rule"], f["line"]) for f in data["findings"]}
+    assert ("GIP602", 2) not in got and ("GIP603", 3) in got
+    assert ("GIP006", 4) in got  # the unused one is reported at its paragraph
+    assert data["suppressed"] == 1
+    unused = next(f for f in data["findings"] if f["rule"] == "GIP006")
+    assert unused["source"] == {"paragraph": 4}
