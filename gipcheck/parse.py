@@ -74,10 +74,10 @@ def _parser() -> Lark:
         except OSError:
             cache_file = False
     try:
-        return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(), cache=cache_file,
+        return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(visit_tokens=False), cache=cache_file,
                     maybe_placeholders=False)
     except Exception:  # noqa: BLE001 - an unreadable or foreign cache file: build without it
-        return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(), cache=False,
+        return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(visit_tokens=False), cache=False,
                     maybe_placeholders=False)
 
 
@@ -257,7 +257,8 @@ def find_tables(view: str, lines: list[Line], grids: list[SourceTable]) -> tuple
     i = 0
     while i < len(lines):
         ln = lines[i]
-        cells = _split_columns(view, ln) if ln.index not in used and ln.kind in ("para", "h3", "h2", "h1") else []
+        cells = _split_columns(view, ln) if ln.index not in used and ln.kind in ("para", "h3", "h2", "h1") \
+            and ("\t" in ln.text or "  " in ln.text) else []
         if len(cells) < 3 or not any(_is_num(c) for c in cells[1:]):
             i += 1
             continue

@@ -101,7 +101,10 @@ def _span(found: Heading | Span) -> Span:
 
 def _declaration_spans(ctx: Context) -> list[tuple[int, int]]:
     """Sentences in the introduction that list the report's parts: they do not cover an item."""
-    spans = []
+    cache = ctx.doc.__dict__.setdefault("_cache", {})
+    if "declarations" in cache:
+        return cache["declarations"]
+    spans = cache["declarations"] = []
     for para in ctx.doc.intro + ctx.doc.paragraphs[:3]:
         for m in re.finditer(r"[^。]*(?:组成|包括|包含|分为|构成)[^。]*", para.text):
             if re.search(r"(本|全文|报告)", m.group(0)):
