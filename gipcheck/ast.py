@@ -84,6 +84,48 @@ class Table:
 
 
 @dataclass
+class PrescribedRow:
+    """One row of a prescribed table: its key (format.md: new, carry_in, r1 … r7, carry_out;
+    rev, lit_direct, lit_after), its label as written, and its value cells in column order."""
+
+    key: str
+    label: str
+    values: list[Cell]
+    span: Span
+
+
+@dataclass
+class PrescribedTable:
+    """A table of the unified format mapped onto its prescribed rows × columns.
+
+    Whatever layout the table came in (pipe rows, a Word or web grid, one cell per line), the
+    checks and library users read cells by key: ``t3.value("new", "total")``.
+    """
+
+    name: str  # t3 | t4
+    columns: tuple[str, ...]
+    table: Table | None
+    rows: dict[str, PrescribedRow] = field(default_factory=dict)
+    unreadable: list[PrescribedRow] = field(default_factory=list)  # rows whose cells could not be aligned
+    header_text: str = ""
+
+    def cell(self, row: str, col: str) -> Cell | None:
+        r = self.rows.get(row)
+        if r is None or len(r.values) != len(self.columns) or col not in self.columns:
+            return None
+        return r.values[self.columns.index(col)]
+
+    def value(self, row: str, col: str) -> float | None:
+        c = self.cell(row, col)
+        return c.value if c is not None else None
+
+    def to_json(self) -> dict[str, dict[str, float | None]]:
+        """{row: {column: number or None (blank)}} for the rows that could be read."""
+        return {key: {col: self.value(key, col) for col in self.columns} for key, r in self.rows.items()
+                if len(r.values) == len(self.columns)}
+
+
+@dataclass
 class Section:
     heading: Heading
     children: list["Section"] = field(default_factory=list)

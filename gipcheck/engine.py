@@ -130,9 +130,29 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
     return findings
 
 
+def table_numbers(doc: Document, facts: Facts, profile: str, rules: RuleSet) -> dict[str, object]:
+    """The tables as numbers for the JSON facts, read the way the profile's checks read them."""
+    from .checks.prescribed import read_prescribed
+    from .checks.tables import stats_numbers
+
+    ctx = Context(doc, facts, profile, rules.vocabulary)
+    checks = rules.checks_for(profile)
+    try:
+        out: dict[str, object] = {k: v.to_json() for k, v in read_prescribed(ctx, checks).items()}
+        hints = next((c.params.row_hints for c in checks if c.entry.check == "stats_table_2008"), None)
+        if hints:
+            stats = stats_numbers(ctx, hints)
+            if stats:
+                out["stats"] = stats
+    except Exception:  # noqa: BLE001 - the numbers are a convenience; the checks report problems
+        return {}
+    return out
+
+
 def check_document(extracted: Extracted, rules: RuleSet, *, profile: str | None = None,
                    sel: Selection | None = None, lang: str = "zh") -> tuple[Document, Facts, str, list[str], list[Finding]]:
     doc, facts = analyse(extracted, rules)
     chosen, evidence = choose_profile(doc, facts, profile)
+    facts.tables = table_numbers(doc, facts, chosen, rules)
     findings = run_checks(doc, facts, chosen, rules, sel or Selection(), lang)
     return doc, facts, chosen, evidence, findings

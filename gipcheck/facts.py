@@ -80,6 +80,9 @@ class Facts:
     contact_span: Span | None = None
     publication_date: dt.date | None = None
     script: str = "simplified"
+    # the report's tables as numbers: {"t3": {row: {col: n}}, "t4": …} in the unified formats,
+    # {"stats": {label: {header: n}}} for a 2008-era statistics table (filled once the profile is known)
+    tables: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self, doc: Document) -> dict[str, Any]:
         sig = doc.signature
@@ -101,6 +104,7 @@ class Facts:
                 {"agency": sig.agency, "date": _iso(sig.date)} if sig is not None else None
             ),
             "script": self.script,
+            "tables": self.tables,
         }
 
 

@@ -166,7 +166,8 @@ def _row(cells: list[Cell]) -> Row:
     return Row(cells, Span(cells[0].span.start, cells[-1].span.end) if cells else Span(0, 0))
 
 
-def find_tables(view: str, lines: list[Line], grids: list[SourceTable]) -> tuple[list[Table], set[int]]:
+def find_tables(view: str, lines: list[Line], grids: list[SourceTable],
+                src: Source | None = None) -> tuple[list[Table], set[int]]:
     """Group lines into tables; return the tables and the indexes of the lines they use."""
     used: set[int] = set()
     tables: list[Table] = []
@@ -174,11 +175,13 @@ def find_tables(view: str, lines: list[Line], grids: list[SourceTable]) -> tuple
     # 1. grids read by a format adapter: the cells come from the grid, spans from the lines
     line_no = {}
     if grids:
-        n, pos = 1, 0
-        for ln in lines:  # view line numbers (adapters write one row per line)
-            n += view.count("\n", pos, ln.start)
-            pos = ln.start
-            line_no[n] = ln
+        # a grid names the line of the extracted text where its rows start; the view may have
+        # more or fewer lines (a title joined, a flattened body split), so go through the map
+        for ln in lines:
+            if src is not None:
+                line_no.setdefault(src.line_col(src.orig_offset(ln.start))[0], ln)
+            else:
+                line_no[view.count("\n", 0, ln.start) + 1] = ln
     for grid in grids:
         rows = []
         for r, cells in enumerate(grid.rows):
@@ -418,7 +421,7 @@ def build(src: Source, grids: list[SourceTable] | None = None) -> Document:
     view = src.view
     lines = lex_lines(view)
     doc = Document(source=src, lines=lines)
-    tables, used = find_tables(view, lines, grids or [])
+    tables, used = find_tables(view, lines, grids or [], src)
 
     # front matter: metadata lines and metadata tables
     for t in tables:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from pydantic import Field
 
-from ..ast import Cell, Span, Table
+from ..ast import Cell, PrescribedRow, PrescribedTable, Span, Table
 from . import Context, Hit, Params, Regex, check
 
 T3_COLS = ("np", "biz", "sci", "ngo", "law", "oth", "total")
@@ -33,26 +33,11 @@ def _rx(p: str) -> re.Pattern[str]:
     return re.compile(p)
 
 
-@dataclass
-class RowObs:
-    key: str
-    label: str
-    values: list[Cell]
-    span: Span
+RowObs = PrescribedRow  # a row as observed in the report
 
 
-@dataclass
-class T3:
-    table: Table | None
-    rows: dict[str, RowObs] = field(default_factory=dict)
-    unreadable: list[RowObs] = field(default_factory=list)
-    header_text: str = ""
-
-    def cell(self, row: str, col: str) -> Cell | None:
-        r = self.rows.get(row)
-        if r is None or len(r.values) != len(T3_COLS):
-            return None
-        return r.values[T3_COLS.index(col)]
+def _new_t3(table: Table | None) -> PrescribedTable:
+    return PrescribedTable("t3", T3_COLS, table)
 
 
 class T3Params(Params):
@@ -91,7 +76,7 @@ def _match_row(label: str, rows: dict[str, str]) -> str | None:
 _NUMS_LINE = re.compile(r"^(?P<label>.*?[^\d\s.\-])\s+(?P<nums>-?\d+(?:\s+-?\d+)*)\s*$")
 
 
-def read_t3(ctx: Context, p: T3Params) -> T3 | None:
+def read_t3(ctx: Context, p: T3Params) -> PrescribedTable | None:
     """Table 三 as observed rows (cached per document and row vocabulary)."""
     key = ("t3", tuple(p.rows.items()))
     cache = ctx.doc.__dict__.setdefault("_cache", {})
@@ -100,9 +85,9 @@ def read_t3(ctx: Context, p: T3Params) -> T3 | None:
     return cache[key]
 
 
-def _read_t3_flat(t: Table, p: T3Params) -> T3:
+def _read_t3_flat(t: Table, p: T3Params) -> PrescribedTable:
     """One cell per line: a label line, then its figures (blank lines are empty cells)."""
-    obs = T3(t)
+    obs = _new_t3(t)
     current: RowObs | None = None
 
     def close(ro: RowObs | None) -> None:
@@ -134,8 +119,8 @@ def _read_t3_flat(t: Table, p: T3Params) -> T3:
     return obs
 
 
-def _read_t3(ctx: Context, p: T3Params) -> T3 | None:
-    best: T3 | None = None
+def _read_t3(ctx: Context, p: T3Params) -> PrescribedTable | None:
+    best: PrescribedTable | None = None
     for t in ctx.doc.tables:
         if t.layout == "cell-per-line-flat":
             obs = _read_t3_flat(t, p)
@@ -143,7 +128,7 @@ def _read_t3(ctx: Context, p: T3Params) -> T3 | None:
                 obs.header_text = ctx.doc.view[max(0, t.span.start - 300):t.span.start] + " " + obs.header_text
                 best = obs
             continue
-        obs = T3(t)
+        obs = _new_t3(t)
         for r in t.rows:
             i = _label_index(r.cells)
             if i < 0 or i == len(r.cells) - 1:
@@ -164,7 +149,7 @@ def _read_t3(ctx: Context, p: T3Params) -> T3 | None:
     if best is not None:
         return best
     # a table flattened into lines: "一、本年新收政府信息公开申请数量 3100004" or "... 80 1 0 0 0 0 81"
-    obs = T3(None)
+    obs = _new_t3(None)
     view = ctx.doc.view
     in_table = [(t.span.start, t.span.end) for t in ctx.doc.tables]
     for line in ctx.doc.lines:
@@ -234,7 +219,7 @@ def t3_unreadable(ctx: Context, p: T3CheckParams) -> list[Hit]:
                          "why_en": f"row '{r.label}' has {len(r.values)} figures, 7 are expected"})]
 
 
-def _t3_readable(ctx: Context, p: T3Params) -> T3 | None:
+def _t3_readable(ctx: Context, p: T3Params) -> PrescribedTable | None:
     t3 = read_t3(ctx, p)
     if t3 is None or (t3.unreadable and len(t3.rows) < len(t3.unreadable) * 3):
         return None
@@ -542,7 +527,7 @@ class FigureParams(T3Params):
     figures: list[dict[str, str]]  # {text: regex with (?P<n>…), cell: "r1+r2", "new|new+carry_in" or "t4:rev"}
 
 
-def _row_total(t3: T3, key: str) -> float | None:
+def _row_total(t3: PrescribedTable, key: str) -> float | None:
     """A row's total: its 总计 cell, or the sum of its six cells when the total was left blank."""
     keys = [k for k in t3.rows if k == key or k.startswith(key + "_")]
     if not keys:
@@ -639,3 +624,67 @@ def disposition_breakdown(ctx: Context, p: DispositionParams) -> list[Hit]:
             hits.append(Hit(Span(m.start("n"), m.end("n")), {"total": total, "sum": s, "unit": "件",
                                                               "expr": "+".join(str(x) for x in found)}))
     return hits
+
+
+# --------------------------------------------------------------------------- the tables as numbers
+
+def t4_view(ctx: Context, p: T4Params) -> PrescribedTable | None:
+    """Table 四 as rows rev / lit_direct / lit_after × upheld … total."""
+    found = read_t4(ctx, p)
+    if not found:
+        return None
+    t, cells = found
+    pt = PrescribedTable("t4", T4_PARTS, t)
+    if len(cells) == len(T4_GROUPS) * len(T4_PARTS):
+        for g, group in enumerate(T4_GROUPS):
+            part = cells[g * 5:g * 5 + 5]
+            pt.rows[group] = PrescribedRow(group, group, part, Span(part[0].span.start, part[-1].span.end))
+    elif cells:
+        pt.unreadable.append(PrescribedRow("t4", "", cells, Span(cells[0].span.start, cells[-1].span.end)))
+    return pt
+
+
+class T2View(PrescribedTable):
+    """Table 二: one block per 第二十条 item, rows and columns by their labels as written."""
+
+    blocks: dict[str, dict[str, dict[str, float | None]]]
+
+    def to_json(self) -> dict[str, dict[str, dict[str, float | None]]]:  # type: ignore[override]
+        return self.blocks
+
+
+def t2_view(ctx: Context, p: T2Params) -> T2View | None:
+    blocks: dict[str, dict[str, dict[str, float | None]]] = {}
+    for b, t in _t2_tables(ctx, p):
+        if t is None or len(t.rows) < 2:
+            continue
+        header = [fold(c.text) for c in t.rows[0].cells]
+        title = re.sub(r"[\\^$]", "", b.title)
+        blocks[title] = {fold(r.cells[0].text): {header[j] if j < len(header) and header[j] else str(j): c.value
+                                                 for j, c in enumerate(r.cells[1:], start=1) if j < len(header) and header[j]}
+                         for r in t.rows[1:] if r.cells and r.cells[0].text}
+    if not blocks:
+        return None
+    view = T2View("t2", (), None)
+    view.blocks = blocks
+    return view
+
+
+def read_prescribed(ctx: Context, checks: list) -> dict[str, PrescribedTable]:
+    """The profile's tables 三 and 四, read with the parameters its own rule entries give
+    (so a province's rule file that renames a row reads the table the same way its checks do)."""
+    out: dict[str, PrescribedTable] = {}
+    for c in checks:
+        if c.entry.check == "t3_present" and "t3" not in out:
+            t3 = read_t3(ctx, c.params)
+            if t3 is not None:
+                out["t3"] = t3
+        elif c.entry.check == "t2_present" and "t2" not in out:
+            t2 = t2_view(ctx, c.params)
+            if t2 is not None:
+                out["t2"] = t2
+        elif c.entry.check == "t4_present" and "t4" not in out:
+            t4 = t4_view(ctx, c.params)
+            if t4 is not None:
+                out["t4"] = t4
+    return out

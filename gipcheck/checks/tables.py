@@ -284,3 +284,21 @@ def text_breakdown(ctx: Context, p: BreakdownParams) -> list[Hit]:
             hits.append(Hit(Span(m.start("n"), m.end("n")), {"total": total, "sum": s, "expr": expr,
                                                               "unit": m.group("u")}))
     return hits
+
+
+def stats_numbers(ctx: Context, hints: list[str]) -> dict[str, dict[str, float | None]] | None:
+    """The 2008 statistics table as {row label: {column header: number}}; None when absent."""
+    for t in ctx.doc.tables:
+        if not is_stats_table(t, hints):
+            continue
+        g = _grid(t)
+        if g is None:
+            return None
+        out: dict[str, dict[str, float | None]] = {}
+        for r in t.rows[1:]:
+            label = _label(r)
+            if label:
+                out[label] = {(g.header[j] if j < len(g.header) and g.header[j] else str(j + 1)):
+                              (r.cells[j].value if j < len(r.cells) else None) for j in g.value_cols}
+        return out
+    return None
