@@ -382,16 +382,33 @@ def _front_matter_from_table(t: Table, out: dict[str, tuple[str, Span]]) -> bool
     return found
 
 
+_ATTACHMENT = re.compile(r"附[件表]\s*\d*\s*[:：]?.{0,30}")
+
+
 def _find_signature(view: str, lines: list[Line], used: set[int]) -> tuple[Signature | None, int]:
-    """Agency and date at the end of the body; returns (signature, index of its first line)."""
+    """Agency and date at the end of the body; returns (signature, index of its first line).
+
+    Looked for at the end, and, when an attachment (附件：, 附表) follows the report, just above
+    the last attachment marker: an attachment may have headings and text of its own."""
     content = [ln for ln in lines if ln.index not in used and ln.text.strip()]
+    found = _signature_before(content, len(content))
+    if found[0] is None:
+        markers = [i for i, ln in enumerate(content) if _ATTACHMENT.fullmatch(ln.text.strip()) and len(ln.text.strip()) <= 30]
+        for m in reversed(markers[-3:]):
+            found = _signature_before(content, m)
+            if found[0] is not None:
+                break
+    return found
+
+
+def _signature_before(content: list[Line], end: int) -> tuple[Signature | None, int]:
     examined = 0
-    for pos in range(len(content) - 1, -1, -1):
+    for pos in range(end - 1, -1, -1):
         ln = content[pos]
         text = ln.text.strip()
         if ln.kind in ("h1", "h2", "h3", "h4", "h5") and not _DATE_ONLY.match(text):
             return None, -1
-        if re.fullmatch(r"附[件表]\s*\d*\s*[:：]?.{0,30}", text) and len(text) <= 30:
+        if _ATTACHMENT.fullmatch(text) and len(text) <= 30:
             continue  # an appendix marker after the signature
         examined += 1
         if examined > 3:
@@ -472,6 +489,10 @@ def build(src: Source, grids: list[SourceTable] | None = None) -> Document:
             continue
         if ln.kind in _LEVEL and _FIGURES_AT_END.search(ln.body):
             ln.kind = "para"  # "一、本年新收政府信息公开申请数量 80 1 0 0 0 0 81": a flattened table row
+        if signature and ln.start >= signature.span.end and ln.text.strip():
+            # after the agency and date: an attachment, with numbering of its own
+            doc.attachments.append(Paragraph(ln.text.strip(), Span(ln.start, ln.end), ln.index))
+            continue
         if ln.kind in _LEVEL:
             h = _heading(src, ln)
             doc.headings.append(h)

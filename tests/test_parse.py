@@ -249,3 +249,14 @@ def test_grammar_is_conflict_free_under_lark_strict_mode():
 
     grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
     Lark(grammar, parser="lalr", lexer="contextual", strict=True)
+
+
+def test_headings_after_the_signature_belong_to_the_attachment():
+    import gipcheck
+
+    text = ("某县民政局2017年政府信息公开工作年度报告\n一、概述\n正文。\n二、主动公开政府信息情况\n正文。\n"
+            "某县民政局\n2018年1月20日\n附件：\n一、统计说明\n三、口径\n")
+    doc = gipcheck.parse(text)
+    assert [h.title for h in doc.headings] == ["概述", "主动公开政府信息情况"]
+    assert [p.text for p in doc.attachments][-2:] == ["一、统计说明", "三、口径"]
+    assert "GIP104" not in [f.rule for f in gipcheck.check_text(text).findings]
