@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 import gipcheck
 from gipcheck.api import rules
 
@@ -118,3 +120,11 @@ def test_title_of_a_notice_wrapping_the_report():
     res = gipcheck.check_text("关于印发某县民政局2017年政府信息公开工作年度报告的通知\n一、概述\n")
     assert res.facts["agency"] == "某县民政局" and res.facts["report_year"] == 2017
     assert "GIP101" not in [f.rule for f in res.findings]
+
+
+def test_a_sub_units_figure_in_a_combined_report_is_not_compared_with_the_total():
+    base = (FIXTURES / "reports" / "2023_pingtan.txt").read_text(encoding="utf-8")
+    text = base.replace("办结依申请公开81件", "办结依申请公开81件。其中，区教育局收到政府信息公开申请12件、办结12件", 1)
+    assert "GIP406" not in [f.rule for f in gipcheck.check_text(text).findings]
+    wrong = base.replace("不予公开5件", "不予公开6件", 1)  # a category figure inside 其中: still compared
+    assert [f.message for f in gipcheck.check_text(wrong).findings if f.rule == "GIP406"]

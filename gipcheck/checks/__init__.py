@@ -91,6 +91,16 @@ def load_all() -> None:
         _loaded = True
 
 
+_CLAUSE_START = re.compile(r"[。;；!?！？\n]")
+
+
+def in_part_clause(text: str, pos: int, words: str = r"其中|包括|含") -> bool:
+    """True when the sentence up to ``pos`` has 其中/包括/含 in it: a figure stated for a part
+    (a sub-unit of a combined report, one channel), not for the whole the table reports."""
+    start = max((m.end() for m in _CLAUSE_START.finditer(text, max(0, pos - 200), pos)), default=max(0, pos - 200))
+    return re.search(words, text[start:pos]) is not None
+
+
 def iter_regex(pattern, text: str, offset: int = 0) -> Iterator[tuple[int, int, Any]]:
     for m in pattern.finditer(text):
         yield offset + m.start(), offset + m.end(), m

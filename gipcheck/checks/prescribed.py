@@ -16,7 +16,7 @@ from functools import lru_cache
 from pydantic import Field
 
 from ..ast import Cell, PrescribedRow, PrescribedTable, Span, Table
-from . import Context, Hit, Params, Regex, check
+from . import Context, Hit, Params, Regex, check, in_part_clause
 
 T3_COLS = ("np", "biz", "sci", "ngo", "law", "oth", "total")
 T3_LEAF = T3_COLS[:-1]
@@ -524,7 +524,10 @@ def t2_cells(ctx: Context, p: T2Params) -> list[Hit]:
 # --------------------------------------------------------------------------- the text around the tables
 
 class FigureParams(T3Params):
-    figures: list[dict[str, str]]  # {text: regex with (?P<n>…), cell: "r1+r2", "new|new+carry_in" or "t4:rev"}
+    # {text: regex with (?P<n>…), cell: "r1+r2", "new|new+carry_in" or "t4:rev", label: …,
+    #  whole: "yes" for figures about the whole report: only its first statement counts, and not
+    #  one inside a 其中 clause (in a combined report that is a sub-unit's figure)}
+    figures: list[dict[str, str]]
 
 
 def _row_total(t3: PrescribedTable, key: str) -> float | None:
@@ -549,6 +552,7 @@ def unified_text_figures(ctx: Context, p: FigureParams) -> list[Hit]:
     t4 = read_t4(ctx, T4Params())
     body = ctx.doc.body_text()
     taken: list[tuple[int, int]] = []
+    seen: set[str] = set()
     hits = []
     for fig in p.figures:
         for m in _rx(fig["text"]).finditer(body):
@@ -557,6 +561,11 @@ def unified_text_figures(ctx: Context, p: FigureParams) -> list[Hit]:
             if any(t.span.start <= m.start() < t.span.end for t in ctx.doc.tables):
                 continue
             taken.append((m.start(), m.end()))
+            # only the report's own first statement of a figure: a later one, or one inside a
+            # 其中 clause, may be about a sub-unit of a combined report
+            if fig.get("whole") and (fig.get("label") in seen or in_part_clause(body, m.start())):
+                continue
+            seen.add(fig.get("label", fig["text"]))
             n = float(m.group("n"))
             target = fig["cell"]
             expected: list[float] = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import Field
 
 from ..ast import Cell, Span, Table
-from . import Context, Hit, Params, Regex, check
+from . import Context, Hit, Params, Regex, check, in_part_clause
 
 
 def _label(row) -> str:
@@ -237,6 +237,8 @@ def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
         values = {row.cells[j].value for j in g.value_cols if j < len(row.cells)}
         for m in re.finditer(fig["text"], body):
             n = float(m.group("n"))
+            if in_part_clause(body, m.start(), r"其中|包括"):
+                continue
             if n not in values:
                 cell = row.cells[g.year_col] if g.year_col is not None and g.year_col < len(row.cells) else row.cells[-1]
                 hits.append(Hit(Span(m.start("n"), m.end("n")), {
