@@ -96,7 +96,8 @@ def _finding(doc: Document, check: Check, hit: Hit, rules: RuleSet, lang: str, s
     else:
         line, col, end_line, end_col = 1, 1, 1, 1
     source = None
-    if doc.line_sources and 0 < line <= len(doc.line_sources):
+    # a finding about something absent has no place in the document, so no paragraph or page
+    if (hit.span is not None or hit.orig is not None) and doc.line_sources and 0 < line <= len(doc.line_sources):
         source = doc.line_sources[line - 1] or None
     return Finding(rule.id, severity, message, line, col, end_line, end_col, basis, rule.name, fix, source)
 
