@@ -128,3 +128,11 @@ def test_a_sub_units_figure_in_a_combined_report_is_not_compared_with_the_total(
     assert "GIP406" not in [f.rule for f in gipcheck.check_text(text).findings]
     wrong = base.replace("不予公开5件", "不予公开6件", 1)  # a category figure inside 其中: still compared
     assert [f.message for f in gipcheck.check_text(wrong).findings if f.rule == "GIP406"]
+
+
+def test_a_missing_prescribed_section_points_where_it_belongs():
+    text = (FIXTURES / "reports" / "2023_pingtan.txt").read_text(encoding="utf-8")
+    text = text.replace("三、收到和处理政府信息公开申请情况\n", "", 1)
+    lines = text.split("\n")
+    found = [f for f in gipcheck.check_text(text).findings if f.rule == "GIP102"]
+    assert len(found) == 1 and lines[found[0].line - 1].startswith("四、政府信息公开行政复议")

@@ -124,7 +124,22 @@ def section_present(ctx: Context, p: SectionParams) -> list[Hit]:
             for m in _rx(pat).finditer(body):
                 if not any(a <= m.start() < b for a, b in skip):
                     return []
-    return [Hit(None, {"item": p.label, "item_en": p.label_en, "key": p.key})]
+    return [Hit(_where_it_belongs(ctx, p), {"item": p.label, "item_en": p.label_en, "key": p.key})]
+
+
+def _where_it_belongs(ctx: Context, p: SectionParams) -> Span | None:
+    """For a numbered prescribed section (三、…): the start of the first top-level heading
+    numbered after it, where the missing section should be inserted; else None (line 1)."""
+    m = re.match(r"^([一二三四五六七八九十]{1,3})、", p.label)
+    if not (p.top_level and m):
+        return None
+    n = cn_int(m.group(1)) or 0
+    top = min((h.level for h in ctx.doc.headings), default=1)
+    later = [h for h in ctx.doc.headings if h.level == top and h.number is not None and h.number > n]
+    if not later:
+        return None
+    start = later[0].span.start
+    return Span(start, start)
 
 
 class OrderParams(Params):
