@@ -13,7 +13,7 @@ from .engine import Selection
 from .config import config_for
 from .model import SEVERITY_RANK, RunResult
 from .read.base import Limits
-from .read import InputError, read_path
+from .read import InputError, read_bytes, read_path
 from .report import FORMATS, ReportContext, RuleMeta, get_file_renderer, get_renderer
 from .rules import RuleFileError, RuleSet
 
@@ -35,6 +35,7 @@ HELP = {
         "parse": "显示解析出的结构（标题、章节、表格、落款）", "parse-format": "tree 树形，json 机器可读",
         "text": "显示规则所见的规范化文本，及每行在原文中的位置", "raw": "显示读取（提取）的原文，问题的行号即指此文本",
         "file": "报告文件",
+        "stdin-filename": "从标准输入（路径写作 -）读取时使用的文件名（用于查找配置和显示）",
     },
     "en": {
         "prog": "Lint Chinese government information disclosure annual reports: structure, required content, "
@@ -58,6 +59,7 @@ HELP = {
         "parse-format": "tree for people, json for tools",
         "text": "print the normalized text rules see, with each line's position in the original",
         "raw": "print the text as read (extracted); finding line numbers refer to it", "file": "report file",
+        "stdin-filename": "the file name to use for a report read from stdin (PATH -): config lookup and messages",
     },
 }
 PROFILES = ["gip-2008", "gip-2019", "gip-2021"]
@@ -93,6 +95,7 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     c.add_argument("--statistics", action="store_true", help=h["statistics"])
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto", help=h["color"])
     c.add_argument("--no-source", action="store_true", help=h["no-source"])
+    c.add_argument("--stdin-filename", metavar="NAME", help=h["stdin-filename"])
 
     cf = sub.add_parser("config", help=h["config-cmd"], description=h["config-cmd"])
     cf.add_argument("path", nargs="?", default=".", help=h["config-path"])
@@ -165,12 +168,24 @@ def rule_meta(rs: RuleSet) -> dict[str, RuleMeta]:
     }
 
 
+def _check_one(path: str, args: argparse.Namespace, opts: api.Options):
+    """One file, or stdin for ``-`` (read as bytes, so its encoding is detected like a file's)."""
+    if path != "-":
+        return api.check_file(path, opts)
+    name = args.stdin_filename or "-"
+    try:
+        extracted = read_bytes(sys.stdin.buffer.read(), name, opts.limits)
+    except InputError as err:
+        return api._unreadable(name, err, api.rules(opts.extra_rules), opts)
+    return api.check_extracted(extracted, name, opts)
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
-    files = list(api.expand_paths(args.paths))
+    files = [p for p in args.paths if p == "-"] + list(api.expand_paths([p for p in args.paths if p != "-"]))
     if not files:
         print("gipcheck: no report files found in " + ", ".join(args.paths), file=sys.stderr)
         return 2
-    first_opts, _ = file_settings(files[0], args)
+    first_opts, _ = file_settings(args.stdin_filename or "." if files[0] == "-" else files[0], args)
     rs = api.rules(first_opts.extra_rules)
     lang = first_opts.lang
     baseline = None
@@ -191,8 +206,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     results = []
     try:
         for path in files:
-            opts, fail_on = file_settings(path, args)
-            fr = api.check_file(path, opts)
+            opts, fail_on = file_settings(args.stdin_filename or "." if path == "-" else path, args)
+            fr = _check_one(path, args, opts)
             if baseline is not None:
                 from . import baseline as bl
 

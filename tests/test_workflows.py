@@ -206,3 +206,16 @@ def test_word_comment_suppresses_its_paragraph(tmp_path: Path):
     assert data["suppressed"] == 1
     unused = next(f for f in data["findings"] if f["rule"] == "GIP006")
     assert unused["source"] == {"paragraph": 4}
+
+
+def test_stdin_with_a_file_name_for_config_and_messages(tmp_path: Path):
+    (tmp_path / ".gipcheck.yaml").write_text("ignore: [GIP6]\n", encoding="utf-8")
+    data = SEED_001.read_text(encoding="utf-8").encode("gb18030")  # encoding detected as for a file
+    proc = subprocess.run([sys.executable, "-m", "gipcheck", "check", "-", "--format", "json",
+                           "--stdin-filename", str(tmp_path / "draft.txt")], input=data, capture_output=True)
+    f = json.loads(proc.stdout)["files"][0]
+    assert f["path"] == str(tmp_path / "draft.txt") and f["facts"]["report_year"] == 2017
+    assert not [x for x in f["findings"] if x["rule"].startswith("GIP6")]  # the config next to the name applied
+    bad = subprocess.run([sys.executable, "-m", "gipcheck", "check", "-", "--format", "json"], input=b"\xff\xfe\x00\xd8",
+                         capture_output=True)
+    assert json.loads(bad.stdout)["files"][0]["findings"][0]["rule"] == "GIP001"
