@@ -395,3 +395,50 @@ def test_statistics(ctx):
     assert all(r[0].strip() == "1" for r in rows[1:])
     empty = render_statistics(RunResult(files=[]), ctx)
     assert empty.strip() == ("未发现问题。" if ctx.lang == "zh" else "No findings.")
+
+
+from pathlib import Path
+
+FIXTURE_REPORTS = sorted((Path(__file__).parent / "fixtures").glob("seeds/*.txt")) + \
+    sorted((Path(__file__).parent / "fixtures").glob("reports/*.txt")) + \
+    sorted((Path(__file__).parent / "fixtures").glob("formats/*.docx"))
+
+
+def _cli(*args: str) -> str:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "gipcheck", "check", *args, *map(str, FIXTURE_REPORTS)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr  # the reports have findings
+    return proc.stdout
+
+
+def test_sarif_for_the_real_reports_validates(sarif_schema):
+    log = json.loads(_cli("--format", "sarif"))
+    assert sarif_errors(sarif_schema, log) == []
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"GIP102", "GIP403", "GIP406", "GIP407", "GIP503"}
+    assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in results)
+
+
+def test_junit_for_the_real_reports_parses(tmp_path):
+    import junitparser
+
+    out = tmp_path / "junit.xml"
+    out.write_text(_cli("--format", "junit"), encoding="utf-8")
+    xml = junitparser.JUnitXml.fromfile(str(out))
+    suites = list(xml) if isinstance(xml, junitparser.JUnitXml) else [xml]
+    assert len(suites) == len(FIXTURE_REPORTS)
+    assert sum(len(list(s)) for s in suites) >= len(FIXTURE_REPORTS)
+
+
+def test_html_and_gitlab_for_the_real_reports():
+    import re
+
+    page = _cli("--format", "html")
+    assert page.count('class="finding-item ') > 10 and "<script" in page
+    # self-contained: no stylesheet, script or image is loaded from anywhere
+    assert not re.search(r"""<(?:script|link|img)[^>]+(?:src|href)=["']?(?:https?:)?//""", page)
+    issues = json.loads(_cli("--format", "gitlab"))
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
