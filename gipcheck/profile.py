@@ -22,6 +22,11 @@ _STRUCTURE = (
 )
 
 
+# top-level section titles only the unified formats prescribe (format.md §4.1)
+_UNIFIED_SECTIONS = (r"^总体情况$", r"^收到和处理政府信息公开申请情况$", r"^政府信息公开行政复议、?行政诉讼情况$",
+                     r"^主动公开政府信息情况$", r"^其他需要报告的事项$")
+
+
 def choose_profile(doc: Document, facts: Facts, forced: str | None = None) -> tuple[str, list[str]]:
     """Return (profile, evidence)."""
     if forced:
@@ -35,4 +40,9 @@ def choose_profile(doc: Document, facts: Facts, forced: str | None = None) -> tu
             return profile, [f"no report year; the text has “{m.group(0)}”, a label only the {profile[4:]} format uses"]
     if re.search(r"第二十条第\([一二三四五六七八九十]+\)项", view):
         return "gip-2021", ["no report year; unified-format tables (第二十条第…项) without 2019-only labels"]
-    return "gip-2008", ["no report year and no unified-format tables: the 2008 rules apply"]
+    titles = [re.sub(r"\s", "", h.title) for h in doc.headings if h.level == min(x.level for x in doc.headings)]
+    unified = [t for t in titles if any(re.search(p, t) for p in _UNIFIED_SECTIONS)]
+    if len(unified) >= 3:
+        return "gip-2021", [f"no report year; {len(unified)} top-level sections are the unified format's "
+                            f"({'、'.join(unified[:3])}…)"]
+    return "gip-2008", ["no report year and no unified-format tables or sections: the 2008 rules apply"]

@@ -136,3 +136,13 @@ def test_a_missing_prescribed_section_points_where_it_belongs():
     lines = text.split("\n")
     found = [f for f in gipcheck.check_text(text).findings if f.rule == "GIP102"]
     assert len(found) == 1 and lines[found[0].line - 1].startswith("四、政府信息公开行政复议")
+
+
+def test_profile_from_the_sections_when_no_year_is_found():
+    unified = ("一、总体情况\n本单位认真落实。\n二、主动公开政府信息情况\n无。\n三、收到和处理政府信息公开申请情况\n无。\n"
+               "四、政府信息公开行政复议、行政诉讼情况\n无。\n")
+    res = gipcheck.check_text(unified)
+    assert res.profile == "gip-2021" and "sections" in res.profile_evidence[0]
+    era_2008 = ("一、概述\n无。\n二、主动公开政府信息情况\n无。\n三、依申请公开政府信息情况\n无。\n"
+                "四、因政府信息公开申请行政复议、提起行政诉讼的情况\n无。\n五、其他需要报告的事项\n无。\n")
+    assert gipcheck.check_text(era_2008).profile == "gip-2008"
