@@ -382,6 +382,8 @@ def _front_matter_from_table(t: Table, out: dict[str, tuple[str, Span]]) -> bool
     return found
 
 
+_DATE_LABEL = re.compile(r"(?:成文|发布|印发|落款)?(?:日期|时间)\s*:\s*$")
+_SEAL = re.compile(r"[(（]\s*(?:盖章|印章|章)\s*[)）]")
 _ATTACHMENT = re.compile(r"附[件表]\s*\d*\s*[:：]?.{0,30}")
 
 
@@ -416,12 +418,13 @@ def _signature_before(content: list[Line], end: int) -> tuple[Signature | None, 
         m = DATE_RE.search(text)
         if m and (_DATE_ONLY.match(text) or (len(text) <= 40 and m.end() >= len(text.rstrip()) - 1)):
             date = parse_date(m.group(0))
-            agency = text[: m.start()].strip() or None
+            agency = _SEAL.sub("", _DATE_LABEL.sub("", text[: m.start()])).strip() or None
             first = ln
             if agency is None and pos > 0:
                 prev = content[pos - 1]
-                ptext = prev.text.strip()
-                if prev.kind == "para" and len(ptext) <= 30 and not re.search(r"[。,;:!?]", ptext):
+                ptext = _SEAL.sub("", prev.text.strip()).strip()
+                ptext = re.sub(r"^(发布机关|单位|落款)\s*:\s*", "", ptext)
+                if prev.kind == "para" and 0 < len(ptext) <= 30 and not re.search(r"[。,;:!?]", ptext):
                     agency = ptext
                     first = prev
             if agency and (len(agency) > 30 or re.search(r"[。;!?]", agency)):

@@ -260,3 +260,17 @@ def test_headings_after_the_signature_belong_to_the_attachment():
     assert [h.title for h in doc.headings] == ["概述", "主动公开政府信息情况"]
     assert [p.text for p in doc.attachments][-2:] == ["一、统计说明", "三、口径"]
     assert "GIP104" not in [f.rule for f in gipcheck.check_text(text).findings]
+
+
+@pytest.mark.parametrize("tail", [
+    "某县民政局（盖章）\n2018年1月30日\n",
+    "某县民政局\n日期：2018年1月30日\n",
+    "某县民政局 2018年1月30日\n",
+    "某 县 民 政 局\n二〇一八年一月三十日\n",
+    "某县民政局\n2018-01-30\n",
+    "某县民政局\n2018年1月30日\n（此件公开发布）\n",
+])
+def test_signature_forms(tail):
+    import gipcheck
+
+    assert gipcheck.check_text("一、概述\n正文。\n" + tail).facts["signature"] == {"agency": "某县民政局", "date": "2018-01-30"}
