@@ -736,3 +736,12 @@ def test_random_bytes_behind_a_magic_number(magic: bytes, rest: bytes) -> None:
         read_bytes(magic + rest, "random.bin")
     except InputError as err:
         assert "\n" not in err.message_zh
+
+
+def test_a_web_page_saved_as_txt_is_read_as_html(tmp_path) -> None:
+    from gipcheck.read import detect_format
+
+    page = "<!DOCTYPE html><html><body><div id='zoom'><p>一、概述</p></div></body></html>".encode()
+    assert detect_format(page, "年报.txt") == "html"
+    assert detect_format("一、概述\n<!-- gipcheck: disable=GIP602 -->\n".encode(), "年报.txt") == "text"
+    assert detect_format("<p>片段</p>\n".encode(), "notes.md") == "text"

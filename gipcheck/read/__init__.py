@@ -47,7 +47,9 @@ def detect_format(data: bytes, name: str) -> str:
         raise InputError(f"{name}：是 ZIP 压缩包而不是 Word 文档", f"{name}: a ZIP archive, not a Word document")
     low = head.lower().lstrip(b"\xef\xbb\xbf \t\r\n")
     suffix = Path(name).suffix.lower()
-    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or suffix in (".html", ".htm", ".shtml", ".xhtml"):
+    if low.startswith((b"<!doctype html", b"<html")):
+        return "html"  # a whole web page, whatever it was saved as (年报.txt that is really a page)
+    if low.startswith(b"<?xml") or suffix in (".html", ".htm", ".shtml", ".xhtml"):
         if suffix in (".txt", ".md"):
             return "text"
         return "html"
