@@ -41,6 +41,53 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+class OffsetMap:
+    """View offset → original offset, one entry per view character plus an end sentinel.
+
+    Most reports need no edit that changes length, so the map starts as the identity and
+    builds a real table only when an edit needs one (saves an array the size of the text,
+    and the time to build it, for every such report)."""
+
+    __slots__ = ("_n", "_arr")
+
+    def __init__(self, n: int = 0, arr: array | None = None) -> None:
+        self._n = n  # entries of the identity map (len(view) + 1)
+        self._arr = arr
+
+    @classmethod
+    def identity(cls, text_len: int) -> "OffsetMap":
+        return cls(text_len + 1)
+
+    @property
+    def is_identity(self) -> bool:
+        return self._arr is None
+
+    def __len__(self) -> int:
+        return len(self._arr) if self._arr is not None else self._n
+
+    def __getitem__(self, i):
+        if self._arr is not None:
+            return self._arr[i]
+        if isinstance(i, slice):
+            return range(self._n)[i]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("offset map index out of range")
+        return i
+
+    def __iter__(self):
+        return iter(self._arr) if self._arr is not None else iter(range(self._n))
+
+    def append(self, value: int) -> None:
+        if self._arr is None:
+            if value == self._n:  # still the identity
+                self._n += 1
+                return
+            self._arr = array("l", range(self._n))
+        self._arr.append(value)
+
+
 @dataclass
 class Residue:
     """A piece of conversion residue cut out of the view (reported as GIP003)."""
@@ -57,7 +104,7 @@ class Source:
 
     original: str
     view: str
-    to_orig: array  # len(view) + 1 entries: view offset → original offset
+    to_orig: OffsetMap  # len(view) + 1 entries: view offset → original offset
     script: str = "simplified"
     traditional_chars: int = 0
     residue: list[Residue] = field(default_factory=list)
@@ -119,7 +166,7 @@ def _past_crlf(original: str, end: int) -> int:
 class _Builder:
     """Applies edits to the view while keeping the offset map exact."""
 
-    def __init__(self, text: str, to_orig: array) -> None:
+    def __init__(self, text: str, to_orig: OffsetMap) -> None:
         self.text = text
         self.map = to_orig
 
@@ -143,12 +190,11 @@ class _Builder:
         parts.append(self.text[pos:])
         new_map.extend(self.map[pos:])  # includes the end sentinel
         self.text = "".join(parts)
-        self.map = new_map
+        self.map = OffsetMap(arr=new_map)
 
 
-def _fold_newlines(text: str) -> tuple[str, array]:
-    n = len(text)
-    to_orig = array("l", range(n + 1))
+def _fold_newlines(text: str) -> tuple[str, OffsetMap]:
+    to_orig = OffsetMap.identity(len(text))
     if "\r" not in text:
         return text, to_orig
     b = _Builder(text, to_orig)
