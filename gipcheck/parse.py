@@ -60,25 +60,58 @@ class _Lines(Transformer):
         return c
 
 
+_LARK_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    """The line parser: from the cache's plain data when it holds this grammar's tables (≈1 ms),
+    else built from the grammar (≈20 ms) and cached."""
+    import hashlib
+
+    import lark
+
     from . import cache
 
     grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
-    d = cache.directory()
-    cache_file: str | bool = False
-    if d is not None:
+    key = hashlib.sha256(f"{lark.__version__}|{sorted(_LARK_OPTIONS.items())}|{grammar}".encode()).hexdigest()[:32]
+    transformer = _Lines(visit_tokens=False)
+    hit = cache.load("grammar", key)
+    if isinstance(hit, dict) and "data" in hit and "memo" in hit:
         try:
-            d.mkdir(parents=True, exist_ok=True)
-            cache_file = str(d / "grammar.lark-cache")  # Lark keys it by the grammar's hash itself
-        except OSError:
-            cache_file = False
+            return Lark._load_from_dict(hit["data"], hit["memo"], transformer=transformer)
+        except Exception:  # noqa: BLE001 - tables from another lark version or damaged: build
+            pass
+    parser = _build_parser(grammar, transformer)
     try:
-        return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(visit_tokens=False), cache=cache_file,
-                    maybe_placeholders=False)
-    except Exception:  # noqa: BLE001 - an unreadable or foreign cache file: build without it
-        return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(visit_tokens=False), cache=False,
-                    maybe_placeholders=False)
+        from lark.grammar import Rule
+        from lark.lexer import TerminalDef
+
+        data, memo = parser.memo_serialize([TerminalDef, Rule])
+        # the options given again at load time (the transformer) are not data
+        data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_OPTIONS}
+        cache.save("grammar", key, {"data": data, "memo": memo})
+    except Exception:  # noqa: BLE001 - a lark without memo_serialize: no cache, same parser
+        pass
+    return parser
+
+
+_LOAD_OPTIONS = {"postlex", "transformer", "lexer_callbacks", "use_bytes", "debug", "g_regex_flags", "regex",
+                 "propagate_positions", "tree_class", "_plugins"}
+
+
+def _build_parser(grammar: str, transformer: Transformer) -> Lark:
+    """Build from the grammar without lark's terminal-collision check: with interegular
+    installed (the dev extra) that check takes seconds, and it says nothing new at run time:
+    tests/test_parse.py runs it in strict mode on the same grammar."""
+    import lark.lexer
+
+    saved = getattr(lark.lexer, "has_interegular", False)
+    lark.lexer.has_interegular = False
+    try:
+        return Lark(grammar, transformer=transformer, **_LARK_OPTIONS)
+    finally:
+        lark.lexer.has_interegular = saved
 
 
 def lex_lines(view: str) -> list[Line]:
