@@ -17,7 +17,7 @@ from .ast import Document
 from .engine import Selection, analyse, check_document
 from .model import FileResult, Finding, RunResult
 from .read import Extracted, InputError, Limits, read_path
-from .rules import RuleSet, load_rules
+from .ruleset import RuleSet, load_rules
 
 __version__ = "0.1.0"
 

@@ -15,7 +15,7 @@ from .model import SEVERITY_RANK, RunResult
 from .read.base import Limits
 from .read import InputError, read_bytes, read_path
 from .report import FORMATS, ReportContext, RuleMeta, get_file_renderer, get_renderer
-from .rules import RuleFileError, RuleSet
+from .ruleset import RuleFileError, RuleSet
 
 # Help texts in both languages; the language follows --lang (or GIPCHECK_LANG) on the command line.
 HELP = {

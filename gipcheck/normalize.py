@@ -290,7 +290,7 @@ def _to_simplified(b: _Builder) -> tuple[int, int]:
     conv = _convert(cc, text)
     if conv == text:
         return 0, 0  # nothing Traditional: the script is Simplified whatever the Han count
-    han = len(text) - len(_NOT_HAN.sub("", text))  # fewer, longer matches than counting each Han
+    han = len(_NOT_HAN.sub("", text))  # what is left is the Han: fewer, longer matches than finding each
     if len(conv) == len(text):
         b.text = conv
         return han, count_different(text, conv)

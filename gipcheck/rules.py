@@ -10,24 +10,15 @@ A mistake is reported as ``FILE:LINE: what is wrong`` (exit code 2), never a tra
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .data import data_dir
+from .checks.models import validate_params
 
-PROFILES = ("gip-2008", "gip-2019", "gip-2021")
-Severity = Literal["error", "warning", "info"]
-
-
-class RuleFileError(Exception):
-    """A rule file that cannot be used: ``path:line: message``."""
-
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
+from .ruleset import PROFILES, Check, RuleFileError, RuleSet, Severity, default_files, load_rules  # noqa: F401
 
 
 class Text(BaseModel):
@@ -93,26 +84,6 @@ class RuleFile(BaseModel):
     vocabulary: dict[str, Any] = Field(default_factory=dict)
 
 
-@dataclass
-class Check:
-    entry: CheckEntry
-    func: Any
-    params: Any
-    origin: str  # path:line
-
-
-@dataclass
-class RuleSet:
-    rules: dict[str, RuleEntry]
-    profiles: dict[str, ProfileInfo]
-    checks: list[Check]
-    vocabulary: dict[str, Any]
-    files: list[str] = field(default_factory=list)
-
-    def checks_for(self, profile: str) -> list[Check]:
-        return [c for c in self.checks if c.entry.profiles is None or profile in c.entry.profiles]
-
-
 class _LineLoader(yaml.SafeLoader):
     """A YAML loader that remembers the line of every mapping (as key ``__line__``)."""
 
@@ -169,11 +140,6 @@ def load_file(path: Path) -> tuple[RuleFile, Any]:
     return parsed, raw
 
 
-def default_files() -> list[Path]:
-    d = data_dir("rules")
-    return [d / "catalog.yaml"] + sorted(p for p in d.glob("*.yaml") if p.name != "catalog.yaml")
-
-
 def _merge_vocab(into: dict[str, Any], new: dict[str, Any]) -> None:
     for k, v in new.items():
         if isinstance(v, dict) and isinstance(into.get(k), dict):
@@ -182,30 +148,6 @@ def _merge_vocab(into: dict[str, Any], new: dict[str, Any]) -> None:
             into[k] = into[k] + v
         else:
             into[k] = v
-
-
-def load_rules(extra: list[Path] | None = None) -> RuleSet:
-    """Load the built-in rule files plus ``extra`` ones, from the cache when they are unchanged.
-
-    Validating the YAML with pydantic costs more than checking a report; the validated rule
-    set is cached (pickle) under a key made of the rule files' bytes and gipcheck's version,
-    so an edited rule file is always validated again.
-    """
-    from . import cache
-
-    files = default_files() + list(extra or [])
-    key = cache.key_for(files)
-    if key is not None:
-        hit = cache.load("rules", key)
-        if isinstance(hit, RuleSet):
-            from .checks import load_all
-
-            load_all()  # the check functions the cached entries refer to
-            return hit
-    rs = _load_rules(files)
-    if key is not None:
-        cache.save("rules", key, rs)
-    return rs
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -220,6 +162,11 @@ def _check_placeholders(message: Text, rule: RuleEntry, path: Path, line: int) -
             if name not in allowed:
                 can = ", ".join("{" + a + "}" for a in sorted(allowed)) or "no placeholders"
                 raise RuleFileError(str(path), line, f"message.{lang} uses {{{name}}}; {rule.id} messages can use {can}")
+
+
+def validate_rules(files: list[Path]) -> RuleSet:
+    """Read and validate rule files (a cache miss: ``ruleset.load_rules`` caches the result)."""
+    return _load_rules(files)
 
 
 def _load_rules(files: list[Path]) -> RuleSet:
@@ -249,7 +196,7 @@ def _load_rules(files: list[Path]) -> RuleSet:
             _check_placeholders(c.message, rs.rules[c.rule], path, line)
         spec = REGISTRY[c.check]
         try:
-            params = spec.params.model_validate(c.params) if spec.params else c.params
+            params = validate_params(spec.params, c.params) if spec.params else c.params
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])

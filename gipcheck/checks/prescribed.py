@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pydantic import Field
+from . import Field
 
 from ..ast import Cell, PrescribedRow, PrescribedTable, Span, Table
 from . import Context, Hit, Params, Regex, check, in_part_clause

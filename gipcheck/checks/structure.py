@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from pydantic import Field
+from . import Field
 
 from ..ast import Heading, Span
 from ..cn import cn_int

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pydantic import Field
+from . import Field
 
 from ..ast import Cell, Span, Table
 from . import Context, Hit, Params, Regex, check, in_part_clause

@@ -1,0 +1,153 @@
+"""The cache holds data, not code, and never changes a result: a planted pickle is ignored,
+foreign or damaged files are misses, and concurrent cold starts, unwritable and full cache
+directories give the same findings as no cache at all."""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gipcheck import cache
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "tests" / "fixtures" / "seeds" / "003_4c2f8b4fce2606f9.txt"
+
+
+def run_check(cache_dir: Path | str | None, *paths: Path) -> str:
+    """``gipcheck check --format json`` in a fresh process; the output without timing fields."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIPCHECK_")}
+    if cache_dir is None:
+        env["GIPCHECK_NO_CACHE"] = "1"
+    else:
+        env["GIPCHECK_CACHE_DIR"] = str(cache_dir)
+    proc = subprocess.run([sys.executable, "-m", "gipcheck", "check", "--isolated", *map(str, paths or (SEED,)),
+                           "--format", "json"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def expected() -> str:
+    return run_check(None)
+
+
+class _Boom:
+    """Unpickling this runs code: it creates the file named by ``marker``."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_planted_pickle_is_never_run(tmp_path: Path, expected: str) -> None:
+    cache_dir = tmp_path / "cache"
+    assert run_check(cache_dir) == expected  # writes the real cache files
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_Boom(marker))
+    planted = list(cache_dir.iterdir())
+    assert planted, "the first run wrote no cache file"
+    for f in planted:  # every cache file, under its own name and under the old pickle names
+        f.write_bytes(payload)
+        f.with_suffix(".pickle").write_bytes(payload)
+        os.chmod(f.with_suffix(".pickle"), 0o600)
+    (cache_dir / "grammar.lark-cache").write_bytes(payload)  # lark's own cache file name
+    assert run_check(cache_dir) == expected
+    assert not marker.exists(), "a planted pickle was executed"
+
+
+def test_json_cannot_name_a_class_to_build(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GIPCHECK_CACHE_DIR", str(tmp_path))
+    with pytest.raises(ValueError):
+        cache.decode(json.dumps({"$o": "system", "v": {}}), {})
+    path = tmp_path / "rules-k.json"
+    path.write_text(json.dumps({"x": {"$o": "Popen", "v": {"args": "touch x"}}}), encoding="utf-8")
+    os.chmod(path, 0o600)
+    assert cache.load("rules", "k", {}) is None
+
+
+def test_round_trip_of_plain_data() -> None:
+    value = {"a": (1, 2), 3: [{"$x": None}], "s": {1}, "f": frozenset({"z"}), (1, "b"): 1.5, "t": True}
+    assert cache.decode(json.dumps(cache.encode(value))) == value
+
+
+def test_files_others_can_write_are_not_read(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GIPCHECK_CACHE_DIR", str(tmp_path))
+    cache.save("demo", "k", {"v": 1})
+    path = tmp_path / "demo-k.json"
+    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+    assert cache.load("demo", "k") == {"v": 1}
+    os.chmod(path, 0o620)  # group-writable: anyone in the group could have planted it
+    assert cache.load("demo", "k") is None
+    os.chmod(path, 0o602)
+    assert cache.load("demo", "k") is None
+    os.chmod(path, 0o600)
+    if hasattr(os, "chown") and os.getuid() == 0:
+        os.chown(path, 65534, -1)  # another user's file
+        assert cache.load("demo", "k") is None
+        os.chown(path, 0, -1)
+    link = tmp_path / "demo-l.json"
+    link.symlink_to(path)
+    assert cache.load("demo", "l") is None  # not a regular file of ours: a link is refused
+
+
+def test_damaged_cache_files_are_misses(tmp_path: Path, expected: str) -> None:
+    cache_dir = tmp_path / "cache"
+    assert run_check(cache_dir) == expected
+    for f in cache_dir.iterdir():
+        data = f.read_bytes()
+        f.write_bytes(data[: len(data) // 2])  # truncated
+    assert run_check(cache_dir) == expected
+    for f in cache_dir.iterdir():
+        f.write_text('{"data": {"$t": 5}, "memo": [], "checks": 7}', encoding="utf-8")  # valid JSON, wrong shape
+    assert run_check(cache_dir) == expected
+    assert run_check(cache_dir) == expected  # and the rewritten files are good again
+
+
+def test_an_unwritable_cache_directory_changes_nothing(tmp_path: Path, expected: str) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    assert run_check(blocker / "cache") == expected  # mkdir fails: runs without a cache
+    assert run_check("/proc/self/gipcheck-cache") == expected
+
+
+def test_a_full_disk_changes_nothing(tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    from gipcheck import api
+
+    monkeypatch.setenv("GIPCHECK_NO_CACHE", "1")
+    monkeypatch.setattr(api, "_RULES", {})
+    want = [f.to_json() for f in api.check_file(SEED).findings]
+    monkeypatch.delenv("GIPCHECK_NO_CACHE")
+    monkeypatch.setenv("GIPCHECK_CACHE_DIR", str(tmp_path))
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache.tempfile, "mkstemp", full)
+    monkeypatch.setattr(api, "_RULES", {})
+    assert [f.to_json() for f in api.check_file(SEED).findings] == want
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_concurrent_cold_starts_agree(tmp_path: Path, expected: str) -> None:
+    cache_dir = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIPCHECK_")}
+    env["GIPCHECK_CACHE_DIR"] = str(cache_dir)
+    cmd = [sys.executable, "-m", "gipcheck", "check", "--isolated", str(SEED), "--format", "json"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+             for _ in range(8)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for out, err in outs:
+        assert "Traceback" not in err, err
+        assert out == expected
+    assert run_check(cache_dir) == expected  # the files they raced to write are whole
+    assert not [f for f in cache_dir.iterdir() if f.name.startswith(".")], "temporary files left behind"
