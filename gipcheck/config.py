@@ -8,84 +8,60 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from .ruleset import RuleFileError
 
-from .rules import RuleFileError, _LineLoader, _line_of, _strip_lines
+if TYPE_CHECKING:
+    from .config_model import ConfigModel
 
 CONFIG_NAMES = (".gipcheck.yaml", ".gipcheck.yml")
-_RULE_PREFIX = re.compile(r"^GIP\d{0,3}$|^ALL$")
 
 
 class ConfigError(RuleFileError):
     """A configuration file that cannot be used: ``path:line: message``."""
 
 
-def _kebab(name: str) -> str:
-    return name.replace("_", "-")
+class _Defaults:
+    """The configuration when there is no file: ConfigModel's defaults as plain values, so a
+    run without a configuration file needs no pydantic (tests/test_cache.py keeps them equal)."""
+
+    def __init__(self) -> None:
+        self.extend: str | None = None
+        self.profile: str | None = None
+        self.select: list[str] | None = None
+        self.extend_select: list[str] = []
+        self.ignore: list[str] = []
+        self.per_file_ignores: dict[str, list[str]] = {}
+        self.severity: dict[str, str] = {}
+        self.fail_on: str | None = None
+        self.lang: str | None = None
+        self.extend_rules: list[str] = []
+        self.limits = None
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        from .config_model import ConfigModel
+
+        return ConfigModel().model_dump(**kwargs)
 
 
-class LimitsConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, defer_build=True)
-    max_file_mb: int | None = Field(default=None, gt=0)
-    max_unzipped_mb: int | None = Field(default=None, gt=0)
-    max_pages: int | None = Field(default=None, gt=0)
+def __getattr__(name: str) -> Any:
+    """``ConfigModel`` and ``LimitsConfig`` live in config_model (imported on first use)."""
+    if name in ("ConfigModel", "LimitsConfig"):
+        from . import config_model
 
-
-def _prefixes(v: list[str]) -> list[str]:
-    out = []
-    for item in v:
-        item = str(item).strip().upper()
-        if not _RULE_PREFIX.match(item):
-            raise ValueError(f"{item!r} is not a rule id or prefix (GIP201, GIP2, GIP)")
-        out.append("" if item == "ALL" else item)
-    return out
-
-
-class ConfigModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, defer_build=True)
-    extend: str | None = None
-    profile: Literal["gip-2008", "gip-2019", "gip-2021"] | None = None
-    select: list[str] | None = None
-    extend_select: list[str] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
-    fail_on: Literal["error", "warning", "info"] | None = None
-    lang: Literal["zh", "en"] | None = None
-    extend_rules: list[str] = Field(default_factory=list)
-    limits: LimitsConfig | None = None
-
-    @field_validator("select", "extend_select", "ignore")
-    @classmethod
-    def _check_prefixes(cls, v):
-        return None if v is None else _prefixes(v)
-
-    @field_validator("per_file_ignores")
-    @classmethod
-    def _check_pfi(cls, v):
-        return {k: _prefixes(x) for k, x in v.items()}
-
-    @field_validator("severity")
-    @classmethod
-    def _check_severity_keys(cls, v):
-        for k in v:
-            if not re.match(r"^GIP\d{3}$", k):
-                raise ValueError(f"{k!r} is not a rule id (severity overrides name one rule, e.g. GIP602)")
-        return v
+        return getattr(config_model, name)
+    raise AttributeError(name)
 
 
 @dataclass
 class Config:
     """A loaded configuration: the model, where it came from, and its folder (globs are relative to it)."""
 
-    model: ConfigModel = field(default_factory=ConfigModel)
+    model: ConfigModel | _Defaults = field(default_factory=_Defaults)
     path: Path | None = None
 
     @property
@@ -129,12 +105,24 @@ def _toml_line(text: str, loc: tuple[Any, ...]) -> int:
     return start + 1
 
 
+def _schema() -> type[ConfigModel]:
+    from .config_model import ConfigModel
+
+    return ConfigModel
+
+
+def _validation_error() -> type[Exception]:
+    from pydantic import ValidationError
+
+    return ValidationError
+
+
 def _validate(data: Any, path: Path, line_of) -> ConfigModel:
     if not isinstance(data, dict):
         raise ConfigError(str(path), 1, "the configuration must be a mapping of keys")
     try:
-        return ConfigModel.model_validate(data)
-    except ValidationError as exc:
+        return _schema().model_validate(data)
+    except _validation_error() as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
         where = ".".join(str(x) for x in loc)
@@ -153,6 +141,8 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
     except OSError as exc:
         raise ConfigError(str(path), 1, f"cannot read: {exc.strerror}") from None
     if path.suffix == ".toml":
+        import tomllib
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -163,6 +153,10 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
             raise ConfigError(str(path), 1, "no [tool.gipcheck] table")
         model = _validate(section, path, lambda loc: _toml_line(text, loc))
     else:
+        import yaml  # only for a YAML config: a run without one needs no YAML
+
+        from .rules import _LineLoader, _line_of, _strip_lines
+
         try:
             raw = yaml.load(text, Loader=_LineLoader) or {}
         except yaml.YAMLError as exc:
@@ -185,14 +179,22 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
         if "extend_rules" not in mine and base.model.extend_rules:
             merged["extend_rules"] = [str((base.root / x).resolve()) for x in base.model.extend_rules]
         merged["extend"] = None
-        cfg = Config(ConfigModel.model_validate(merged), path)
+        cfg = Config(_schema().model_validate(merged), path)
     return cfg
 
 
 def _has_tool_section(pyproject: Path) -> bool:
     try:
-        return "gipcheck" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "gipcheck" not in text:
+        return False  # no gipcheck table can be there: no need to parse the TOML
+    import tomllib
+
+    try:
+        return "gipcheck" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
         return False
 
 

@@ -151,3 +151,31 @@ def test_concurrent_cold_starts_agree(tmp_path: Path, expected: str) -> None:
         assert out == expected
     assert run_check(cache_dir) == expected  # the files they raced to write are whole
     assert not [f for f in cache_dir.iterdir() if f.name.startswith(".")], "temporary files left behind"
+
+
+def test_the_plain_default_configuration_is_the_schemas_default() -> None:
+    """A run without a configuration file uses plain defaults (no pydantic): they must be what
+    the schema gives an empty file."""
+    from gipcheck.config import Config
+    from gipcheck.config_model import ConfigModel
+
+    schema = ConfigModel()
+    plain = Config().model
+    assert {k: getattr(plain, k) for k in ConfigModel.model_fields} == {k: getattr(schema, k) for k in ConfigModel.model_fields}
+    assert plain.model_dump(by_alias=True) == schema.model_dump(by_alias=True)
+
+
+def test_the_warm_path_imports_neither_pydantic_nor_yaml(tmp_path: Path) -> None:
+    """Checking a report with a warm cache and no configuration file: no validation machinery."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIPCHECK_")}
+    env["GIPCHECK_CACHE_DIR"] = str(tmp_path)
+    code = ("import sys, gipcheck.cli as c\n"
+            "try:\n    c.main(['check', sys.argv[1], '--format', 'json', '-o', sys.argv[2]])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pydantic', 'yaml', 'gipcheck.rules', 'tomllib') if m in sys.modules))")
+    report = tmp_path / "report.txt"  # away from this repository's pyproject.toml
+    report.write_bytes(SEED.read_bytes())
+    args = [sys.executable, "-c", code, str(report), str(tmp_path / "out.json")]
+    subprocess.run(args, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)  # cold: fills the cache
+    warm = subprocess.run(args, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert warm.stdout.strip().splitlines()[-1] == "[]", warm.stdout + warm.stderr
