@@ -51,9 +51,10 @@ class ResiduePattern:
         self.pattern = pattern
         self.trigger: _Trigger | None = None
         self._finder: re.Pattern[str] | None = None
-        self.plan = _plan(pattern)
+        parsed = _parse(pattern)
+        self.plan = _plan(parsed)
         if self.plan in ("line", "range"):
-            self.trigger = _analyse(pattern)
+            self.trigger = _analyse(parsed)
             if self.trigger is None:
                 self.plan = "scan"
             elif self.trigger.at_line_start and self.trigger.line_bound:
@@ -117,26 +118,33 @@ class ResiduePattern:
             next_start = max(next_start, hi + 1)
 
 
-def _plan(pattern: re.Pattern[str]) -> str:
-    """A first plan from the pattern's shape: anything but ``scan`` still needs _analyse."""
+def _parse(pattern: re.Pattern[str]):
     if _P is None:
+        return None
+    try:
+        return _P.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an analysis that fails only costs speed
+        return None
+
+
+def _plan(parsed) -> str:
+    """A first plan from the pattern's shape: anything but ``scan`` still needs _analyse."""
+    if parsed is None:
         return "scan"
     try:
-        parsed = _P.parse(pattern.pattern, pattern.flags)
         if parsed.getwidth()[0] == 0:
             return "scan"  # it can match empty text: leave finditer's empty-match rules to finditer
         seq = _flatten(list(parsed), parsed.state.flags)
-    except Exception:  # noqa: BLE001 - an analysis that fails only costs speed
+    except Exception:  # noqa: BLE001
         return "scan"
     if seq and seq[0][0] is _C.AT and seq[0][1] is _C.AT_BEGINNING_STRING:
         return "start"
     return "range"
 
 
-def _analyse(pattern: re.Pattern[str]) -> _Trigger | None:
+def _analyse(parsed) -> _Trigger | None:
     """The best trigger of a pattern, or None when no literal bounds where a match starts."""
     try:
-        parsed = _P.parse(pattern.pattern, pattern.flags)
         state = parsed.state
         seq = _flatten(list(parsed), state.flags)
         at_line = bool(seq) and seq[0][0] is _C.AT and seq[0][1] is _C.AT_BEGINNING
