@@ -389,7 +389,7 @@ def normalize(original: str, residue_patterns: list[tuple] | None = None,
         lowered: str | None = None
         for kind, pat, *trigger in residue_patterns:
             plan = _residue_plan(pat)
-            if plan.plan == "scan" and trigger and trigger[0]:
+            if plan.plan == "scan" and plan.trigger is None and trigger and trigger[0]:
                 lowered = b.text.lower() if lowered is None else lowered
                 if trigger[0] not in lowered:
                     continue  # no literal found by analysis, but the rule file names one
