@@ -96,6 +96,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLineLoader(yaml.CSafeLoader):
+        """The same loader on libyaml, for the rule files gipcheck ships (10x faster: a cache miss
+        spent most of its time parsing them in Python). Files from users keep the Python loader."""
+
+    _FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+else:  # pragma: no cover - a PyYAML built without libyaml
+    _FastLineLoader = _LineLoader  # type: ignore[misc]
+
 
 def _strip_lines(obj: Any) -> Any:
     if isinstance(obj, dict):
@@ -118,9 +127,9 @@ def _line_of(raw: Any, loc: tuple[Any, ...]) -> int:
     return line
 
 
-def load_file(path: Path) -> tuple[RuleFile, Any]:
+def load_file(path: Path, shipped: bool = False) -> tuple[RuleFile, Any]:
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLineLoader if shipped else _LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RuleFileError(str(path), (mark.line + 1) if mark else 1,
@@ -173,10 +182,11 @@ def _load_rules(files: list[Path]) -> RuleSet:
     from .checks import REGISTRY, load_all
 
     load_all()
+    shipped = set(default_files())
     rs = RuleSet({}, {}, [], {})
     pending: list[tuple[CheckEntry, Any, Path, int]] = []
     for path in files:
-        parsed, raw = load_file(path)
+        parsed, raw = load_file(path, shipped=path in shipped)
         rs.files.append(str(path))
         for i, r in enumerate(parsed.rules):
             if r.id in rs.rules:

@@ -179,3 +179,12 @@ def test_the_warm_path_imports_neither_pydantic_nor_yaml(tmp_path: Path) -> None
     subprocess.run(args, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)  # cold: fills the cache
     warm = subprocess.run(args, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert warm.stdout.strip().splitlines()[-1] == "[]", warm.stdout + warm.stderr
+
+
+def test_shipped_rule_files_read_the_same_with_libyaml() -> None:
+    """The shipped rule files are parsed with libyaml on a cache miss: same data, same lines."""
+    from gipcheck.rules import load_file
+    from gipcheck.ruleset import default_files
+
+    for f in default_files():
+        assert load_file(f, shipped=True)[1] == load_file(f, shipped=False)[1], f
