@@ -82,7 +82,11 @@ class OffsetMap:
             i += self._n
         if not 0 <= i < self._n:
             raise IndexError("offset map index out of range")
-        return self._at(i)
+        starts = self._starts
+        if len(starts) == 1:  # one run: most reports
+            return self._bases[0] + self._steps[0] * i
+        k = bisect_right(starts, i) - 1
+        return self._bases[k] + self._steps[k] * (i - starts[k])
 
     def __iter__(self):
         return (self._at(j) for j in range(self._n))
