@@ -41,11 +41,16 @@ class Options:
     limits: Limits = field(default_factory=Limits)
 
 
+def _basis(rule, lang: str) -> str | None:
+    """A rule's basis in the message language (findings made outside the engine carry it too)."""
+    return (rule.basis.en if lang == "en" else rule.basis.zh) if rule is not None and rule.basis else None
+
+
 def _unreadable(path: str, err: InputError, ruleset: RuleSet, opts: Options) -> FileResult:
     rule = ruleset.rules.get(err.rule)
     severity = opts.selection.severity.get(err.rule) or (rule.severity if rule else "error")
     name = rule.name if rule else ""
-    findings = [Finding(err.rule, severity, err.message(opts.lang), 1, 1, 1, 1, None, name)]
+    findings = [Finding(err.rule, severity, err.message(opts.lang), 1, 1, 1, 1, _basis(rule, opts.lang), name)]
     if err.rule != "GIP001":
         return FileResult(path, None, None, findings)
     return FileResult(path, None, None, findings)
@@ -72,8 +77,8 @@ def _notes(extracted: Extracted, ruleset: RuleSet, opts: Options) -> list[Findin
             continue
         sev = opts.selection.severity.get(rule_id, rule.severity)
         source = extracted.line_sources[line - 1] if extracted.line_sources and 0 < line <= len(extracted.line_sources) else None
-        out.append(Finding(rule_id, sev, en if opts.lang == "en" else zh, max(1, line), 1, max(1, line), 1, None,
-                           rule.name, None, source))
+        out.append(Finding(rule_id, sev, en if opts.lang == "en" else zh, max(1, line), 1, max(1, line), 1,
+                           _basis(rule, opts.lang), rule.name, None, source))
     return out
 
 
@@ -90,7 +95,7 @@ def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, r
         msg = (rule.message.en if opts.lang == "en" else rule.message.zh).format(problem=en if opts.lang == "en" else zh)
         sev = opts.selection.severity.get("GIP006", rule.severity)
         source = extracted.line_sources[d.line - 1] if extracted.line_sources and d.line <= len(extracted.line_sources) else None
-        return Finding("GIP006", sev, msg, d.line, d.column, d.line, d.end_column, None, rule.name,
+        return Finding("GIP006", sev, msg, d.line, d.column, d.line, d.end_column, _basis(rule, opts.lang), rule.name,
                        (rule.fix.en if opts.lang == "en" else rule.fix.zh) if rule.fix else None, source)
 
     if not opts.selection.enabled("GIP006"):

@@ -73,7 +73,8 @@ def _finding(doc: Document, check: Check, hit: Hit, rules: RuleSet, lang: str, s
              profile: str) -> Finding:
     entry = check.entry
     rule = rules.rules[entry.rule]
-    msg_t = entry.message or rule.message
+    msg_t = rule.variants.get(hit.variant) if hit.variant else None
+    msg_t = msg_t or entry.message or rule.message
     data = dict(hit.data)
     template = msg_t.en if lang == "en" else msg_t.zh
     # in English, prefer the *_en variant of a value when the check gave one
@@ -123,7 +124,8 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
             t = rule.message.en if lang == "en" else rule.message.zh
             findings.append(Finding("GIP005", "error", render(t, {"rule": check.entry.rule, "check": check.entry.check,
                                                                    "error": f"{type(exc).__name__}: {exc} ({where})"}),
-                                    1, 1, 1, 1, None, rule.name))
+                                    1, 1, 1, 1, (rule.basis.en if lang == "en" else rule.basis.zh) if rule.basis else None,
+                                    rule.name))
             continue
         for hit in hits:
             findings.append(_finding(doc, check, hit, rules, lang, sel, profile))
