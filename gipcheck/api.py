@@ -48,7 +48,7 @@ def _basis(rule, lang: str) -> str | None:
 
 def _unreadable(path: str, err: InputError, ruleset: RuleSet, opts: Options) -> FileResult:
     rule = ruleset.rules.get(err.rule)
-    severity = opts.selection.severity.get(err.rule) or (rule.severity if rule else "error")
+    severity = opts.selection.severity_for(err.rule) or (rule.severity if rule else "error")
     name = rule.name if rule else ""
     findings = [Finding(err.rule, severity, err.message(opts.lang), 1, 1, 1, 1, _basis(rule, opts.lang), name)]
     if err.rule != "GIP001":
@@ -75,7 +75,7 @@ def _notes(extracted: Extracted, ruleset: RuleSet, opts: Options) -> list[Findin
         rule = ruleset.rules.get(rule_id)
         if rule is None or not opts.selection.enabled(rule_id):
             continue
-        sev = opts.selection.severity.get(rule_id, rule.severity)
+        sev = opts.selection.severity_for(rule_id) or rule.severity
         source = extracted.line_sources[line - 1] if extracted.line_sources and 0 < line <= len(extracted.line_sources) else None
         out.append(Finding(rule_id, sev, en if opts.lang == "en" else zh, max(1, line), 1, max(1, line), 1,
                            _basis(rule, opts.lang), rule.name, None, source))
@@ -93,7 +93,7 @@ def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, r
 
     def unused(d: suppress.Directive, zh: str, en: str) -> Finding:
         msg = (rule.message.en if opts.lang == "en" else rule.message.zh).format(problem=en if opts.lang == "en" else zh)
-        sev = opts.selection.severity.get("GIP006", rule.severity)
+        sev = opts.selection.severity_for("GIP006") or rule.severity
         source = extracted.line_sources[d.line - 1] if extracted.line_sources and d.line <= len(extracted.line_sources) else None
         return Finding("GIP006", sev, msg, d.line, d.column, d.line, d.end_column, _basis(rule, opts.lang), rule.name,
                        (rule.fix.en if opts.lang == "en" else rule.fix.zh) if rule.fix else None, source)

@@ -29,6 +29,7 @@ class Outcome:
     passed: int = 0
     failed: list[str] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
+    annotations: int = 0  # ruleid/ok/todo annotations seen in the fixtures
 
 
 def _target_line(lines: list[str], i: int) -> int:
@@ -50,6 +51,7 @@ def run_fixture(path: Path, opts: Options, out: Outcome) -> None:
     fired = {(f.rule, f.line) for f in result.findings}
     for i, line in enumerate(lines, start=1):
         for a in ANNOTATION.finditer(line):
+            out.annotations += 1
             target = _target_line(lines, i)
             for rid in (r.strip().upper() for r in a.group("rules").split(",") if r.strip()):
                 hit = (rid, target) in fired
