@@ -422,9 +422,14 @@ COMMANDS = {"check": _cmd_check, "config": _cmd_config, "test": _cmd_test, "rule
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .i18n import restore
+
     argv = sys.argv[1:] if argv is None else argv
     _UI["lang"] = _help_lang(argv)
-    args = build_parser(_UI["lang"]).parse_args(argv)
+    try:
+        args = build_parser(_UI["lang"]).parse_args(argv)
+    finally:
+        restore()  # argparse is shared with the host program when main() is called as a function
     try:
         return COMMANDS[args.command](args)
     except UnknownRule as exc:

@@ -147,6 +147,18 @@ def _toml_line(text: str, loc: tuple[Any, ...]) -> int:
     return start + 1
 
 
+def _yaml_line(raw: Any, text: str, loc: tuple[Any, ...]) -> int:
+    """The line of a value in a YAML config: from the loader's marks, else the line where its
+    key (as written, kebab-case) starts."""
+    kebab = tuple(_kebab(p) if isinstance(p, str) else p for p in loc)
+    line = _line_of(raw, kebab)
+    if line == 1 and kebab and isinstance(kebab[0], str):
+        for i, ln in enumerate(text.split("\n"), 1):
+            if re.match(rf"\s*['\"]?{re.escape(kebab[0])}['\"]?\s*:", ln):
+                return i
+    return line
+
+
 def _validate(data: Any, path: Path, line_of) -> ConfigModel:
     if not isinstance(data, dict):
         raise ConfigError(str(path), 1, "the configuration must be a mapping of keys", "配置文件应为“键: 值”的映射")
@@ -190,7 +202,7 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, 'problem', exc)
             raise ConfigError(str(path), (mark.line + 1) if mark else 1, f"not valid YAML: {problem}", f"不是有效的 YAML：{problem}") from None
-        model = _validate(_strip_lines(raw) if isinstance(raw, dict) else raw, path, lambda loc: _line_of(raw, loc))
+        model = _validate(_strip_lines(raw) if isinstance(raw, dict) else raw, path, lambda loc: _yaml_line(raw, text, loc))
     cfg = Config(model, path, text)
     if model.extend:
         base = load_config_file((path.parent / model.extend), _seen + (path,))

@@ -67,7 +67,12 @@ def use_language(lang: str) -> None:
         t = _Catalog(ARGPARSE_ZH, ARGPARSE_ZH_PLURAL)
         argparse._, argparse.ngettext = t.gettext, t.ngettext  # type: ignore[attr-defined]
     else:
-        argparse._, argparse.ngettext = _ORIGINAL  # type: ignore[attr-defined]
+        restore()
+
+
+def restore() -> None:
+    """argparse as it was before :func:`use_language`."""
+    argparse._, argparse.ngettext = _ORIGINAL  # type: ignore[attr-defined]
 
 
 # ------------------------------------------------------------------ operating-system errors

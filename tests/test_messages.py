@@ -128,3 +128,35 @@ def test_a_malformed_template_is_a_load_time_error(tmp_path):
 def test_a_message_without_placeholders_loads(tmp_path):
     rs = load_rules([_province(tmp_path, "未写明福建省要求的联系方式")])
     assert "FJ101" in rs.rules
+
+
+# -- the basis is shown everywhere a finding is -------------------------------------------------
+
+def test_every_finding_shows_its_basis_in_text_json_sarif_html_and_explain():
+    import json
+
+    from gipcheck import cli
+    from gipcheck.docs import explain
+    from gipcheck.model import RunResult
+    from gipcheck.report import ReportContext, get_renderer
+
+    seeds = sorted(glob.glob(str(ROOT / "tests/fixtures/seeds/*.txt")))[:4]
+    for lang in ("zh", "en"):
+        run = RunResult([api.check_file(p, api.Options(lang=lang)) for p in seeds])
+        findings = [f for fr in run.files for f in fr.findings]
+        assert findings and all(f.basis for f in findings)
+        ctx = ReportContext(lang=lang, rules=cli.rule_meta(RULESET, lang))
+        text = get_renderer("text")(run, ctx)
+        assert text.count("依据: " if lang == "zh" else "basis: ") == len(findings)
+        data = json.loads(get_renderer("json")(run, ctx))
+        assert all(f["basis"] for fr in data["files"] for f in fr["findings"])
+        sarif = json.loads(get_renderer("sarif")(run, ctx))
+        assert all(r["properties"]["basis"] for r in sarif["runs"][0]["results"])
+        assert all(d["properties"]["basis"] for d in sarif["runs"][0]["tool"]["driver"]["rules"])
+        en_basis = RULESET.rules["GIP503"].basis.en
+        assert (en_basis in json.dumps(sarif, ensure_ascii=False)) == (lang == "en")
+        html = get_renderer("html")(run, ctx)
+        assert html.count('class="basis"') >= len(findings)
+    for rid in RULESET.rules:
+        assert ("依据: " + RULESET.rules[rid].basis.zh) in explain(RULESET, rid, "zh")
+        assert "{" not in explain(RULESET, rid, "zh").split("\n\n")[2]  # the summary block: no template

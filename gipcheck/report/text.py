@@ -24,7 +24,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-EXCERPT_WIDTH = 76  # columns of report text under a finding (80 with the "    | " gutter)
+EXCERPT_WIDTH = 74  # columns of report text under a finding: 80 with the "    | " gutter
 
 
 def clip(line: str, start: int, end: int, width: int = EXCERPT_WIDTH) -> tuple[str, int, int]:
@@ -32,7 +32,7 @@ def clip(line: str, start: int, end: int, width: int = EXCERPT_WIDTH) -> tuple[s
     (a wide character counts two), with … where text was cut; returns the excerpt, the
     columns before the marker and the marker's width. A span wider than the screen is shown
     from its start, cut, and marked only as far as it is shown."""
-    ell = "…"
+    ell = "⋯"  # U+22EF: one column on every terminal (… is "ambiguous" and two columns in CJK locales)
     context = 10
     if _width(line) <= width:
         return line, _width(line[:start]), max(1, _width(line[start:end]))
