@@ -145,22 +145,24 @@ def check_file(path: str | os.PathLike[str], opts: Options | None = None) -> Fil
 
 
 _SENTENCE = re.compile(r"[。，；！？、]")
+_EXTENSION = re.compile(r"[^/\\.]\.[A-Za-z0-9]{1,5}$")
 
 
 def names_a_path(value: str | os.PathLike[str]) -> bool:
     """Whether ``check()``/``parse()`` read ``value`` as a file name rather than as report text.
 
     A PathLike always is. A string is when it has no line break and names an existing file,
-    ends in a report extension (.docx, .pdf …), or has a path separator and no sentence
-    punctuation — so ``"examples/2023_pingtan.tx"``, a mistyped path, is a missing file
+    ends in a report extension (.docx, .pdf …), or has a path separator, a file extension and no
+    sentence punctuation — so ``"examples/2023_pingtan.tx"``, a mistyped path, is a missing file
     (GIP001), not a one-line report about nothing."""
     if isinstance(value, os.PathLike):
         return True
     if "\n" in value or "\r" in value or not value.strip() or len(value) > 4096:
         return False
-    if os.path.exists(value) or Path(value).suffix.lower() in REPORT_SUFFIXES:
+    if os.path.isfile(value) or Path(value).suffix.lower() in REPORT_SUFFIXES:
         return True
-    return ("/" in value or os.sep in value) and not _SENTENCE.search(value)
+    return (("/" in value or os.sep in value) and _EXTENSION.search(value) is not None
+            and not _SENTENCE.search(value))
 
 
 def check(path_or_text: str | os.PathLike[str], *, profile: Profile | None = None, lang: Lang = "zh",

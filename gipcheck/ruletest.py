@@ -46,7 +46,11 @@ def run_fixture(path: Path, opts: Options, out: Outcome) -> None:
     lines = text.split("\n")
     m = PROFILE.search(text)
     if m:
-        opts = Options(profile=m.group("p"), lang=opts.lang, extra_rules=opts.extra_rules)
+        try:
+            opts = Options(profile=m.group("p"), lang=opts.lang, extra_rules=opts.extra_rules)
+        except ValueError as exc:  # gipcheck-test: profile=gip-2030
+            out.failed.append(f"{path}: {exc}")
+            return
     result = check_file(path, opts)
     fired = {(f.rule, f.line) for f in result.findings}
     for i, line in enumerate(lines, start=1):

@@ -14,12 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("value", ["examples/2023_pingtan.tx", "examples/missing.docx", "年报.pdf",
-                                   "reports/2023/县民政局年报", str(ROOT / "examples" / "2023_pingtan.txt")])
+                                   "reports/2023/县民政局年报.doc", str(ROOT / "examples" / "2023_pingtan.txt")])
 def test_strings_that_name_a_path_are_paths(value):
     assert names_a_path(value)
 
 
-@pytest.mark.parametrize("value", ["推进信息公开公开。", "一、概述\n二、主动公开", "本报告/附件中所列数据，统计期限为全年。", ""])
+@pytest.mark.parametrize("value", ["推进信息公开公开。", "一、概述\n二、主动公开", "本报告/附件中所列数据，统计期限为全年。", "0/", "甲/乙", ""])
 def test_report_text_is_text(value):
     assert not names_a_path(value)
 
