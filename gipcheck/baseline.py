@@ -56,13 +56,13 @@ def load(path: str) -> dict[str, dict[str, int]]:
         from .i18n import os_error
 
         raise BaselineError(f"{path}: cannot read the baseline ({exc.strerror})",
-                            f"{path}：无法读取基线文件（{os_error(OSError(exc.errno, exc.strerror), 'zh')}）") from None
+                            f"{path}: 无法读取基线文件（{os_error(OSError(exc.errno, exc.strerror), 'zh')}）") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}:{exc.lineno}: the baseline is not valid JSON ({exc.msg})",
-                            f"{path}:{exc.lineno}：基线文件不是有效的 JSON（{exc.msg}）") from None
+                            f"{path}:{exc.lineno}: 基线文件不是有效的 JSON（{exc.msg}）") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise BaselineError(f"{path}:1: not a gipcheck baseline (schema {SCHEMA!r} expected)",
-                            f"{path}:1：不是 gipcheck 的基线文件（应为 {SCHEMA!r} 格式）")
+                            f"{path}:1: 不是 gipcheck 的基线文件（应为 {SCHEMA!r} 格式）")
     return data.get("files", {})
 
 

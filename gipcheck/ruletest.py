@@ -24,6 +24,16 @@ ANNOTATION = re.compile(r"<!--\s*(?P<kind>ruleid|ok|todoruleid|todook)\s*:\s*(?P
 PROFILE = re.compile(r"<!--\s*gipcheck-test\s*:\s*profile\s*=\s*(?P<p>gip-\d{4})\s*-->")
 
 
+SAY = {
+    "zh": {"should": "{where}: {rid} 应在此处报告，实际没有", "ok": "{where}: {rid} 在此处报告了，但该行标为 ok",
+           "todo": "{where}: {kind} {rid} 现已成立；请改为 {new} 注释",
+           "example": "{rid} 示例 {n}: 应{want}，实际不是", "fire": "报告", "not fire": "不报告"},
+    "en": {"should": "{where}: {rid} should fire here and does not", "ok": "{where}: {rid} fires here but the line is marked ok",
+           "todo": "{where}: {kind} {rid} now holds; make it a {new} annotation",
+           "example": "{rid} example {n}: should {want} and does not", "fire": "fire", "not fire": "not fire"},
+}
+
+
 @dataclass
 class Outcome:
     passed: int = 0
@@ -61,14 +71,15 @@ def run_fixture(path: Path, opts: Options, out: Outcome) -> None:
                 hit = (rid, target) in fired
                 kind = a.group("kind")
                 where = f"{path}:{target}"
+                say = SAY[opts.lang]
                 if kind == "ruleid":
-                    (out.failed.append(f"{where}: {rid} should fire here and does not") if not hit else None)
+                    (out.failed.append(say["should"].format(where=where, rid=rid)) if not hit else None)
                     out.passed += hit
                 elif kind == "ok":
-                    (out.failed.append(f"{where}: {rid} fires here but the line is marked ok") if hit else None)
+                    (out.failed.append(say["ok"].format(where=where, rid=rid)) if hit else None)
                     out.passed += not hit
                 elif (kind == "todoruleid") == hit:
-                    out.todo.append(f"{where}: {kind} {rid} now holds; make it a {kind[4:]} annotation")
+                    out.todo.append(say["todo"].format(where=where, kind=kind, rid=rid, new=kind[4:]))
 
 
 def run_examples(opts: Options, out: Outcome) -> None:
@@ -93,7 +104,8 @@ def run_examples(opts: Options, out: Outcome) -> None:
             if ok:
                 out.passed += 1
             else:
-                out.failed.append(f"{rule.id} example {n}: should {want} and does not")
+                say = SAY[opts.lang]
+                out.failed.append(say["example"].format(rid=rule.id, n=n, want=say[want]))
 
 
 def collect(paths: list[str]) -> list[Path]:
