@@ -115,8 +115,9 @@ def _notes(extracted: Extracted, ruleset: RuleSet, opts: Options) -> list[Findin
 def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, ruleset: RuleSet,
               opts: Options) -> tuple[list[Finding], int]:
     known = set(ruleset.rules)
-    directives = suppress.parse_directives(lines, known)
-    directives += suppress.adapter_directives(extracted.directives, len(lines), known)
+    names = {r.name: r.id for r in ruleset.rules.values()}  # a rule's name works wherever its id does
+    directives = suppress.parse_directives(lines, known, names)
+    directives += suppress.adapter_directives(extracted.directives, len(lines), known, names)
     if not directives:
         return findings, 0
     rule = ruleset.rules["GIP006"]
@@ -129,7 +130,7 @@ def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, r
                        (rule.fix.en if opts.lang == "en" else rule.fix.zh) if rule.fix else None, source)
 
     if not opts.selection.enabled("GIP006"):
-        return suppress.apply(findings, directives, lambda *a: None)[0], 0
+        return suppress.apply(findings, directives, lambda *a: None)  # hidden findings still counted
     return suppress.apply(findings, directives, unused)
 
 

@@ -249,3 +249,12 @@ def test_explain_speaks_one_language_and_shows_no_placeholder(capsys):
     assert code == 0 and "{" not in out and "依据" in out and "默认级别: 错误" in out
     code, out, err = main(capsys, "explain", "titel-missing")
     assert code == 2 and "title-missing" in err
+
+
+def test_rule_names_work_in_inline_suppressions_and_hidden_findings_are_counted():
+    import gipcheck
+
+    r = gipcheck.check_text("推进信息公开公开。 <!-- gipcheck: disable-line=repeated-word -->\n", select=["GIP602"])
+    assert r.findings == [] and r.suppressed == 1
+    r = gipcheck.check_text("推进信息公开公开。 <!-- gipcheck: disable-line=repeated-wrd -->\n", select=["GIP602", "GIP006"])
+    assert sorted(f.rule for f in r.findings) == ["GIP006", "GIP602"]
