@@ -20,7 +20,7 @@ from pathlib import Path
 from .api import Options, check_extracted, check_file, rules
 from .read.base import Extracted
 
-ANNOTATION = re.compile(r"<!--\s*(?P<kind>ruleid|ok|todoruleid|todook)\s*:\s*(?P<rules>[A-Za-z0-9,\s]+?)\s*-->")
+ANNOTATION = re.compile(r"<!--\s*(?P<kind>ruleid|ok|todoruleid|todook)\s*:\s*(?P<rules>[A-Za-z0-9,\s-]+?)\s*-->")
 PROFILE = re.compile(r"<!--\s*gipcheck-test\s*:\s*profile\s*=\s*(?P<p>gip-\d{4})\s*-->")
 
 
@@ -63,11 +63,12 @@ def run_fixture(path: Path, opts: Options, out: Outcome) -> None:
             return
     result = check_file(path, opts)
     fired = {(f.rule, f.line) for f in result.findings}
+    names = {r.name: r.id for r in rules(opts.extra_rules).rules.values()}  # ruleid: repeated-word
     for i, line in enumerate(lines, start=1):
         for a in ANNOTATION.finditer(line):
             out.annotations += 1
             target = _target_line(lines, i)
-            for rid in (r.strip().upper() for r in a.group("rules").split(",") if r.strip()):
+            for rid in (names.get(r.strip().lower(), r.strip().upper()) for r in a.group("rules").split(",") if r.strip()):
                 hit = (rid, target) in fired
                 kind = a.group("kind")
                 where = f"{path}:{target}"

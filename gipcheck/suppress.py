@@ -46,7 +46,7 @@ def _rule_list(text: str | None, names: dict[str, str] | None) -> list[str]:
     for r in (text or "").split(","):
         r = r.strip()
         if r:
-            out.append((names or {}).get(r.lower(), r.upper()))
+            out.append((names or {}).get(r.lower(), r.lower() if "-" in r else r.upper()))
     return out
 
 
