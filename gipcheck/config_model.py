@@ -2,12 +2,11 @@
 run without one needs no pydantic (``gipcheck.config`` uses plain defaults then)."""
 from __future__ import annotations
 
-import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_RULE_PREFIX = re.compile(r"^GIP\d{0,3}$|^ALL$")
+from .ruleids import well_shaped
 
 
 def _kebab(name: str) -> str:
@@ -21,14 +20,19 @@ class LimitsConfig(BaseModel):
     max_pages: int | None = Field(default=None, gt=0)
 
 
+def _selector(item: Any) -> str:
+    """Syntax only: an id or prefix (GIP201, GIP2, FJ), a rule name (repeated-word) or ALL.
+    Whether it names a loaded rule is checked once the rules are known (:func:`check_rule_ids`)."""
+    text = str(item).strip()
+    if not well_shaped(text):
+        raise ValueError(f"{text!r} is not a rule id, prefix or name (GIP201, GIP2, repeated-word)")
+    if text.upper() == "ALL":
+        return ""
+    return text.lower() if "-" in text else text.upper()
+
+
 def _prefixes(v: list[str]) -> list[str]:
-    out = []
-    for item in v:
-        item = str(item).strip().upper()
-        if not _RULE_PREFIX.match(item):
-            raise ValueError(f"{item!r} is not a rule id or prefix (GIP201, GIP2, GIP)")
-        out.append("" if item == "ALL" else item)
-    return out
+    return [_selector(item) for item in v]
 
 
 class ConfigModel(BaseModel):
@@ -58,7 +62,4 @@ class ConfigModel(BaseModel):
     @field_validator("severity")
     @classmethod
     def _check_severity_keys(cls, v):
-        for k in v:
-            if not re.match(r"^GIP\d{3}$", k):
-                raise ValueError(f"{k!r} is not a rule id (severity overrides name one rule, e.g. GIP602)")
-        return v
+        return {_selector(k): sev for k, sev in v.items()}

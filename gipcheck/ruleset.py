@@ -56,6 +56,7 @@ class RuleEntry(_Plain):
     fix: Text | None
     why: Text | None
     examples: list[Example]
+    variants: dict[str, Text]
 
 
 class CheckEntry(_Plain):
