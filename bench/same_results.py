@@ -22,13 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# ../shared beside the project; GIPCHECK_SHARED names it for a copy of the project elsewhere
+SHARED = Path(os.environ.get("GIPCHECK_SHARED", ROOT.parent / "shared"))
 SUFFIXES = {".txt", ".md", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", ".pdf", ".xls", ".zip"}
 
 
 def report_files() -> list[Path]:
     roots = [ROOT / "tests" / "fixtures", ROOT / "examples"]
-    shared = ROOT.parent / "shared"
-    roots += [shared / d for d in ("seeds", "reports", "real")]
+    roots += [SHARED / d for d in ("seeds", "reports", "real")]
     files: list[Path] = []
     for r in roots:
         if r.is_dir():
@@ -42,8 +43,10 @@ def dump() -> dict[str, object]:
     from gipcheck.read import InputError, read_path
 
     out: dict[str, object] = {}
+    os.chdir(ROOT)  # relative paths: the file names in messages do not depend on where the copy is
     for p in report_files():
-        key = os.path.relpath(p, ROOT)
+        key = os.path.relpath(p, ROOT) if not p.is_relative_to(SHARED) else "shared/" + os.path.relpath(p, SHARED)
+        p = Path(os.path.relpath(p, ROOT))
         entry: dict[str, object] = {}
         for lang in ("zh", "en"):
             r = api.check_file(p, api.Options(lang=lang))
@@ -80,12 +83,12 @@ def variants() -> list[tuple[str, str]]:
 
     s2t = opencc.OpenCC("s2t")
     out = []
-    shared = ROOT.parent / "shared"
+    shared = SHARED
     files = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))
     files += sorted((shared / "real").glob("*.txt"))[:6] if (shared / "real").is_dir() else []
     for p in files:
         text = p.read_text(encoding="utf-8")
-        name = os.path.relpath(p, ROOT)
+        name = os.path.relpath(p, ROOT) if not p.is_relative_to(SHARED) else "shared/" + os.path.relpath(p, SHARED)
         lines = text.split("\n")
         chrome = list(lines)
         for i in range(len(chrome) - 1, 0, -max(3, len(chrome) // len(_CHROME))):
