@@ -124,6 +124,7 @@ def _toml_line(text: str, loc: tuple[Any, ...]) -> int:
 def _yaml_line(raw: Any, text: str, loc: tuple[Any, ...]) -> int:
     """The line of a value in a YAML config: from the loader's marks, else the line where its
     key (as written, kebab-case) starts."""
+    from .config_model import _kebab
     from .rules import _line_of
 
     kebab = tuple(_kebab(p) if isinstance(p, str) else p for p in loc)
