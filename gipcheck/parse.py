@@ -32,6 +32,7 @@ _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _SENT_END = re.compile(r"[。;!?:]")
 _TITLE_RE = re.compile(REPORT_TITLE.pattern + r"|年度报告$")
 _FIGURES_AT_END = re.compile(r"^[^。;!?]*[^\d\s.][ \t]+-?\d+(?:\.\d+)?(?:[ \t]+-?\d+(?:\.\d+)?)*[ \t]*$")
+_TRAILING_FIGURES = re.compile(r"[\d\s.-]+$")  # a row's figures (a heading with a whole flattened table is kept)
 _DATE_ONLY = re.compile(rf"^\s*(?:{DATE_RE.pattern})\s*$")
 
 
@@ -532,7 +533,7 @@ def build(src: Source, grids: Sequence[Grid] | None = None) -> Document:
             next_table = next(table_iter, None)
         if ln.index in used or (signature and sig_index <= ln.index and ln.start < signature.span.end):
             continue
-        if ln.kind in _LEVEL and _FIGURES_AT_END.search(ln.body):
+        if ln.kind in _LEVEL and _FIGURES_AT_END.search(ln.body) and len(_TRAILING_FIGURES.sub("", ln.body)) <= 40:
             ln.kind = "para"  # "一、本年新收政府信息公开申请数量 80 1 0 0 0 0 81": a flattened table row
         if signature and ln.start >= signature.span.end and ln.text.strip():
             # after the agency and date: an attachment, with numbering of its own
