@@ -41,6 +41,9 @@ _INLINE_SIGNATURE = re.compile(
     re.M,
 )
 
+# "…日常化。 附件1：某县2013年政府信息公开情况统计表 …": an attachment starts a line of its own
+_INLINE_ATTACHMENT = re.compile(r"(?:(?<=\s)|(?<=[。;!?]))附[件表]\s*\d{0,2}\s*:")
+
 
 def _marker_number(m: re.Match[str]) -> tuple[int, int | None]:
     """(level, number) of a marker found by :data:`_ANY_MARKER`."""
@@ -95,12 +98,18 @@ def split_inline_headings(src: Source) -> int:
 
 
 def split_inline_signature(src: Source) -> int:
-    """Give an agency-and-date signature inside a long line lines of its own."""
+    """Give an agency-and-date signature, and an attachment, inside a long line lines of their own."""
     view = src.view
     spans: list[tuple[int, int, str]] = []
     pos = 0
     for line in view.split("\n"):
         if len(line) >= SIGNATURE_LINE:
+            for m in _INLINE_ATTACHMENT.finditer(line):
+                start = pos + m.start()
+                while start > pos and view[start - 1] in " \t":
+                    start -= 1
+                if start > pos:
+                    spans.append((start, pos + m.start(), "\n"))
             for m in _INLINE_SIGNATURE.finditer(line):
                 agency = m.group("agency")
                 if agency and not AGENCY_END.search(agency):
@@ -117,9 +126,13 @@ def split_inline_signature(src: Source) -> int:
                         end += 1
                     spans.append((e, end, "\n"))
         pos += len(line) + 1
-    spans.sort()
-    src.edit(spans)
-    return len(spans)
+    spans = sorted(set(spans))
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:  # an attachment right after a signature's date: one cut, not two
+        if not kept or span[0] >= kept[-1][1] and span[0] != kept[-1][0]:
+            kept.append(span)
+    src.edit(kept)
+    return len(kept)
 
 
 def _agency_only(text: str) -> bool:

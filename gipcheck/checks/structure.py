@@ -34,7 +34,7 @@ def title_present(ctx: Context, p: TitleParams) -> list[Hit]:
                 "problem": f"标题“{text}”未写明“政府信息公开工作年度报告”",
                 "problem_en": f"The title '{text}' does not say 政府信息公开工作年度报告"})]
         return [Hit(None, {"problem": "报告没有标题", "problem_en": "The report has no title"})]
-    missing, missing_en = [], []
+    missing, missing_en = _missing_words(doc.title.text)
     if p.require_year and f.title_year is None:
         missing.append("年度")
         missing_en.append("the year")
@@ -45,6 +45,24 @@ def title_present(ctx: Context, p: TitleParams) -> list[Hit]:
         return [Hit(doc.title.span, {"problem": "报告标题缺少" + "、".join(missing),
                                      "problem_en": "The title lacks " + " and ".join(missing_en)})]
     return []
+
+
+def _missing_words(title: str) -> tuple[list[str], list[str]]:
+    """Which words of 政府信息公开工作年度报告 a present title leaves out ("…政府信息公开工作报告":
+    年度; "…信息公开年度报告": 政府, 工作). 政务公开 and 年报 are accepted as they are."""
+    if "政府信息公开工作年度报告" in title:
+        return [], []
+    missing, missing_en = [], []
+    if not re.search(r"政府信息公开|政务公开", title):
+        missing.append("“政府”" if "信息公开" in title else "“政府信息公开”")
+        missing_en.append("政府" if "信息公开" in title else "政府信息公开")
+    if "工作" not in title:
+        missing.append("“工作”")
+        missing_en.append("工作")
+    if not re.search(r"年度报告|年报", title):
+        missing.append("“年度”" if "报告" in title else "“年度报告”")
+        missing_en.append("年度" if "报告" in title else "年度报告")
+    return missing, missing_en
 
 
 class SectionParams(Params):
@@ -183,9 +201,18 @@ def heading_numbering(ctx: Context, params) -> list[Hit]:
     inferred = ctx.doc.source.line_cuts > 0
 
     def unsplit(h: Heading, expected: int, since: int) -> bool:
-        """In a tree inferred from flattened text: the expected markers stand, unsplit, in the
-        text before ``h`` — a gap of the segmenter, not of the report."""
-        return inferred and all(_marker_like(h, k) in view[since:h.span.start] for k in range(expected, h.number))
+        """The expected markers are in the text before ``h``, only not read as headings — a gap
+        of the extraction, not of the report: anywhere in a tree inferred from flattened text,
+        at the start of a line otherwise ("2.2020年，街道…", which the grammar takes for a number)."""
+        between = view[since:h.span.start]
+        for k in range(expected, h.number):
+            marker = _marker_like(h, k)
+            if inferred:
+                if marker not in between:
+                    return False
+            elif not re.search(r"(?:^|\n)[ \t]*" + re.escape(marker), between):
+                return False
+        return True
 
     def run(siblings: list[Heading], since: int) -> None:
         expected = 1
