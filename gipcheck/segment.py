@@ -30,7 +30,7 @@ _ROW_LABEL = re.compile(r"\s*[^\s。;,:!?]{2,30}?\d{3,}(?![\d年月日.%])")
 _H1_INLINE = re.compile(rf"(?:^|[ \t。;])[{_CN}]{{1,3}}、\S")
 _SENTENCE_END = re.compile(r"[。;!?,:]")
 LONG_LINE = 600  # characters; shorter lines are left alone
-SIGNATURE_LINE = 200  # a line this long may hold an inline signature
+SIGNATURE_LINE = 60  # a line this long may hold an inline signature (with text before or after it)
 
 _DATE = re.sub(r"\(\?P<\w+>", "(?:", DATE_RE.pattern)  # the date pattern without its group names
 # "…。 [某县人民政府 ]2013年1月18日 附件1：…" / "… 0 0 某县人民政府 2013年1月18日" (end of line)
