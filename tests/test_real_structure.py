@@ -51,6 +51,8 @@ CASES = [
     # chrome, then "二○一四年一月十日 平潭综合实验区政府信息公开情况统计表 …" inline
     ("pt_80759_2013_pingtanzonghe.txt", ["GIP003"], ["GIP101", "GIP104", "GIP106", "GIP503"],
      {"signature": {"agency": None, "date": "2014-01-10"}, "report_year": 2013}),
+    # 七个部分; glued sub-headings "一、 概述2015年…（一）加强组织领导…", "六、主要问题和改进措施(一)存在问题"
+    ("pt_80445_2015_pingtanzonghe.txt", [], ["GIP101", "GIP104", "GIP106"], {"report_year": 2015}),
     # -- titles ---------------------------------------------------------------------------------
     # 高平市人民政府办公室 / 2023年政府信息公开工作年度报告: one title over two lines
     ("gaoping_2023_title2lines.txt", [], ["GIP101"],

@@ -177,3 +177,15 @@ def test_page_chrome_is_cut_and_counted_once_per_kind():
     assert "共 4 处" in word
     heads = [f for f in result.findings if f.rule in ("GIP104", "GIP602", "GIP603")]
     assert not heads, heads
+
+
+def test_a_column_label_in_the_page_does_not_hide_the_h1_title(tmp_path):
+    page = ('<html><head><meta charset="utf-8"><title>某县人民政府2019年政府信息公开工作年度报告_某县人民政府</title></head>'
+            '<body><h1 class="article-title">某县人民政府2019年政府信息公开工作年度报告</h1>'
+            '<div id="zoom"><p>政府信息公开年报</p><p>一、总体情况</p><p>2019年，我县认真贯彻《条例》，主动公开政府信息120条。</p>'
+            '</div></body></html>')
+    path = tmp_path / "r.html"
+    path.write_text(page, encoding="utf-8")
+    result = gipcheck.check(path)
+    assert result.facts["title"] == "某县人民政府2019年政府信息公开工作年度报告"
+    assert "GIP101" not in [f.rule for f in result.findings]

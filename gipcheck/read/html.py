@@ -27,7 +27,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser  # extra "html"
 
 from .base import Extracted, InputError, Limits, SourceTable
-from ..lexicon import REPORT_TITLE, TOP_HEADING
+from ..lexicon import COLUMN_LABEL, REPORT_TITLE, TOP_HEADING
 from .text import decode
 
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]+)", re.I)
@@ -397,8 +397,8 @@ def _add_outside_title(walker: Any, tree: Any, container: Any, page_title: str |
     """Web pages often put the report's title above the content container (an h1, a
     .title block) or only in <title>. When the container's first lines hold no title, use
     the nearest such title, so a report is not said to lack one because of its page layout."""
-    head = "".join(walker.lines[:6])
-    if _REPORT_TITLE.search(head):
+    # a column label ("政府信息公开年报") in the first lines is not the title
+    if any(_REPORT_TITLE.search(line) and not COLUMN_LABEL.match(re.sub(r"\s+", "", line)) for line in walker.lines[:6]):
         return
     title, where = None, None
     for sel in ("h1", "h2", ".title", "#title", ".article-title", ".bt", ".tit"):
