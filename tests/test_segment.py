@@ -189,3 +189,17 @@ def test_a_column_label_in_the_page_does_not_hide_the_h1_title(tmp_path):
     result = gipcheck.check(path)
     assert result.facts["title"] == "某县人民政府2019年政府信息公开工作年度报告"
     assert "GIP101" not in [f.rule for f in result.findings]
+
+
+@pytest.mark.parametrize("title, missing", [
+    ("某县地方税务局2013年信息公开年度报告", ["工作"]),
+    ("某街道办事处2020年政府信息公开工作报告", ["年度"]),
+    ("山西省人民政府2009年度信息公开工作年度报告", []),
+    ("某县2019年政务公开工作年度报告", []),
+])
+def test_a_title_missing_words_says_which(title, missing):
+    msgs = [f.message for f in gipcheck.check_text(title + "\n" + BODY).findings if f.rule == "GIP101"]
+    if not missing:
+        assert not msgs
+    else:
+        assert len(msgs) == 1 and all(f"“{w}”" in msgs[0] for w in missing) and "没有标题" not in msgs[0]
