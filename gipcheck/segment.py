@@ -29,7 +29,8 @@ _ANY_MARKER = re.compile(rf"(?<![{_CN}第(])(?:(?P<h1>{H1_MARKER})|(?P<h2>{H2_MA
 _ROW_LABEL = re.compile(r"\s*[^\s。;,:!?]{2,30}?\d{3,}(?![\d年月日.%])")
 _H1_INLINE = re.compile(rf"(?:^|[ \t。;])[{_CN}]{{1,3}}、\S")
 _SENTENCE_END = re.compile(r"[。;!?,:]")
-LONG_LINE = 600  # characters; shorter lines are left alone
+LONG_LINE = 600  # characters: a line this long with two top-level markers in it is a flattened body
+PARAGRAPH_LINE = 200  # a line this long that starts with a marker may hold its numbered siblings
 SIGNATURE_LINE = 60  # a line this long may hold an inline signature (with text before or after it)
 
 _DATE = re.sub(r"\(\?P<\w+>", "(?:", DATE_RE.pattern)  # the date pattern without its group names
@@ -52,25 +53,39 @@ def _marker_number(m: re.Match[str]) -> tuple[int, int | None]:
     return level, cn_int(digits) if digits else None
 
 
-def _cuts_in_line(line: str) -> list[int]:
+def _cuts_in_line(line: str, strict: bool = False) -> list[int]:
     """Offsets inside ``line`` where a heading starts.
 
     A marker after whitespace or a sentence end is a heading as before. A marker glued to the
     text before it (``…提供了重要保障10203五、存在的问题（一）存在的…``) is one only when its number
-    is the next one expected at its level, and its text is not a table row's label."""
+    is the next one expected at its level, and its text is not a table row's label. ``strict``
+    (a paragraph, not a whole flattened body): only markers after a sentence end that continue
+    the numbering, e.g. ``(一)主动公开…。(二)依申请公开。…(三)…``."""
     plain = {m.end() for m in _INLINE_MARKER.finditer(line) if m.end() > 0}
     cuts: list[int] = []
     expected = {1: 1, 2: 1}
+    first = _ANY_MARKER.match(line)
+    first_level = _marker_number(first)[0] if first is not None else None
+    if strict and first_level is None:
+        return []
     for m in _ANY_MARKER.finditer(line):
         a = m.start()
         level, number = _marker_number(m)
-        if number is None or _ROW_LABEL.match(line, m.end()):
+        if number is None:
+            continue
+        if a == 0:  # the line's own leading marker: the numbering the rest continues
+            expected[level] = number + 1
+            if level == 1:
+                expected[2] = 1
+            continue
+        if _ROW_LABEL.match(line, m.end()):
             continue
         glued = a not in plain
-        if glued and number != expected[level]:
+        if (glued or strict) and number != expected[level]:
             continue
-        if a > 0:
-            cuts.append(a)
+        if strict and (glued or level != first_level):
+            continue
+        cuts.append(a)
         expected[level] = number + 1
         if level == 1:
             expected[2] = 1
@@ -83,8 +98,9 @@ def split_inline_headings(src: Source) -> int:
     spans: list[tuple[int, int, str]] = []
     pos = 0
     for line in view.split("\n"):
-        if len(line) >= LONG_LINE and len(_H1_INLINE.findall(line)) >= 2:
-            for cut in _cuts_in_line(line):
+        flattened = len(line) >= LONG_LINE and len(_H1_INLINE.findall(line)) >= 2
+        if flattened or len(line) >= PARAGRAPH_LINE:
+            for cut in _cuts_in_line(line, strict=not flattened):
                 a = b = pos + cut
                 # eat the whitespace before the marker so the new line starts at the marker
                 while a > pos and view[a - 1] in " \t":

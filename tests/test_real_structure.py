@@ -109,3 +109,11 @@ def test_page_chrome_is_one_finding_per_kind_and_feeds_nothing(name):
     assert len(residue) == len(set(texts)) <= 4
     # the chrome is out of the text the rules see
     assert not [f for f in result.findings if f.rule in ("GIP602", "GIP603") and ("微博" in f.message or "-->" in f.message)]
+
+
+def test_numbered_siblings_run_into_one_paragraph_are_headings():
+    # "(一)主动公开2020年我处…144条。(二)依申请公开。…(三)政府信息管理。…" in one paragraph
+    doc = gipcheck.parse(REAL / "htq_2020_dongdajie.txt")
+    subs = [h.marker.strip() + h.title for h in doc.headings if h.level == 2]
+    assert subs[:3] == ["(一)主动公开2020年我处主动公开政务信息主要包括机构职能、政策法规、规划计划、部门文件、业务工作、财务预决算及三公经费六大类",
+                        "(二)依申请公开", "(三)政府信息管理"]

@@ -203,3 +203,14 @@ def test_a_title_missing_words_says_which(title, missing):
         assert not msgs
     else:
         assert len(msgs) == 1 and all(f"“{w}”" in msgs[0] for w in missing) and "没有标题" not in msgs[0]
+
+
+@pytest.mark.parametrize("para, cuts", [
+    ("(一)主动公开。" + FILL + "(二)依申请公开。" + FILL, 1),          # siblings continue: split
+    ("(一)主动公开。" + FILL + "(三)依申请公开。" + FILL, 0),          # not the next number
+    ("我县" + FILL + "(一)主动公开。" + FILL + "(二)依申请公开。", 0),  # a paragraph, not a heading line
+])
+def test_siblings_in_one_paragraph_split_only_when_they_continue(para, cuts):
+    src = normalize("一、总体情况\n" + para + "\n")
+    segment(src)
+    assert src.line_cuts == cuts
