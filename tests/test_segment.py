@@ -206,9 +206,10 @@ def test_a_title_missing_words_says_which(title, missing):
 
 
 @pytest.mark.parametrize("para, cuts", [
-    ("(一)主动公开。" + FILL + "(二)依申请公开。" + FILL, 1),          # siblings continue: split
-    ("(一)主动公开。" + FILL + "(三)依申请公开。" + FILL, 0),          # not the next number
-    ("我县" + FILL + "(一)主动公开。" + FILL + "(二)依申请公开。", 0),  # a paragraph, not a heading line
+    ("(一)主动公开。" + FILL + "。(二)依申请公开。" + FILL, 1),          # siblings continue: split
+    ("(一)主动公开。" + FILL + "。(三)依申请公开。" + FILL, 0),          # not the next number
+    ("(一)主动公开。" + FILL + "(二)依申请公开。" + FILL, 0),            # not after a sentence end
+    ("我县" + FILL + "。(一)主动公开。" + FILL + "。(二)依申请公开。", 0),  # a paragraph, not a heading line
 ])
 def test_siblings_in_one_paragraph_split_only_when_they_continue(para, cuts):
     src = normalize("一、总体情况\n" + para + "\n")
