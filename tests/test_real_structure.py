@@ -54,6 +54,9 @@ CASES = [
      {"signature": {"agency": None, "date": "2014-01-10"}, "report_year": 2013}),
     # 七个部分; glued sub-headings "一、 概述2015年…（一）加强组织领导…", "六、主要问题和改进措施(一)存在问题"
     ("pt_80445_2015_pingtanzonghe.txt", [], ["GIP101", "GIP104", "GIP106"], {"report_year": 2015}),
+    # "…常规化、日常化。 平潭县人民政府 2013年1月16日 附件1：…统计表 …" on the one line
+    ("pt_80725_2012_pingtanxian.txt", [], ["GIP101", "GIP104", "GIP106", "GIP503"],
+     {"signature": {"agency": "平潭县人民政府", "date": "2013-01-16"}, "report_year": 2012}),
     # -- page chrome in page text with its line breaks ----------------------------------------
     # "作者:本站原创 | 来源:本站原创 | 时间:2019-01-18 点击数:- 分享到:" under the title; signed at the end
     ("suixi_2018_jianxinzhen.txt", ["GIP003"], ["GIP101", "GIP104", "GIP503"],
