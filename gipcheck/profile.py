@@ -14,13 +14,17 @@ if TYPE_CHECKING:
 def profile_for_year(year: int, profiles: Mapping[str, "ProfileInfo"]) -> str:
     """The profile whose ``years`` (rules/*.yaml) hold ``year``; a year before every range gets
     the earliest profile, one after every range the latest."""
-    ranges = sorted((p.years[0], p.years[1], pid) for pid, p in profiles.items())
-    if not ranges:
+    from .rules import PROFILES
+
+    # the built-in profiles first: a profile a user's rule file declares is chosen by --profile
+    ranked = sorted(profiles.items(), key=lambda kv: (kv[0] not in PROFILES, kv[1].years[0], kv[0]))
+    if not ranked:
         raise ValueError("no profiles are defined (rules/*.yaml: profiles)")
-    for lo, hi, pid in ranges:
-        if lo <= year <= hi:
+    for pid, p in ranked:
+        if p.years[0] <= year <= p.years[1]:
             return pid
-    return ranges[0][2] if year < ranges[0][0] else ranges[-1][2]
+    builtin = [(p.years[0], pid) for pid, p in ranked if pid in PROFILES] or [(p.years[0], pid) for pid, p in ranked]
+    return min(builtin)[1] if year < min(builtin)[0] else max(builtin)[1]
 
 
 # format.md §1: markers only one format has
