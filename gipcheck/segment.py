@@ -1,8 +1,8 @@
 """Re-cut the view into real lines before parsing.
 
-Three repairs that real extractions need: a body flattened onto one long line (a document
-site or a crawler that ran every paragraph together, headings inline) is split before its
-heading markers; a signature standing inside such a line (``…常态化。 某县人民政府 2013年1月18日
+The repairs real extractions need: a body flattened onto one long line (a document site or a
+crawler that ran every paragraph together, headings inline) is split before its heading
+markers, and so is a paragraph that runs numbered siblings together (``(一)…。(二)…``); a signature standing inside such a line (``…常态化。 某县人民政府 2013年1月18日
 附件1：…``) gets lines of its own; and a title broken over two short lines is joined into one.
 All edit the view through :meth:`Source.edit`, so positions stay exact. How many line breaks
 were inferred is kept on the source (``line_cuts``): the structure rules are conservative
