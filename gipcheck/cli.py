@@ -16,7 +16,7 @@ from .model import SEVERITY_RANK, RunResult
 from .read.base import Limits
 from .read import InputError, read_bytes, read_path
 from .report import FORMATS, ReportContext, RuleMeta, get_file_renderer, get_renderer
-from .rules import RuleFileError, RuleSet
+from .rules import PROFILES as BUILTIN_PROFILES, RuleFileError, RuleSet
 
 # Help texts in both languages; the language follows --lang (or GIPCHECK_LANG) on the command line.
 HELP = {
@@ -68,7 +68,7 @@ HELP = {
         "rules-rules": "also list the rules of this rule file (YAML)", "version": "show the version and exit",
     },
 }
-PROFILES = ["gip-2008", "gip-2019", "gip-2021"]
+PROFILES = list(BUILTIN_PROFILES)  # the profiles rules/*.yaml declare (gipcheck.rules)
 STATISTICS_FORMATS = ("text", "json", "jsonl", "html", "github")
 
 # What the command line itself says (not the findings), in the interface language.
