@@ -280,23 +280,49 @@ def _run_text_of(r: Any, reader: Any) -> str:
 
 
 def _split_run(r: Any, at: int, reader: Any, log: list[tuple[Any, Any]]) -> Any | None:
-    """Split a plain run (properties and one ``w:t``) before character ``at``; the right half.
+    """Split a run of plain text (``w:t``, tabs, breaks) before character ``at``; the right half.
 
-    Every split is logged (left, right) so an anchor placed earlier can follow its last run."""
+    A run holding anything else (a field, a drawing, a symbol) is left whole. Every split is
+    logged (left, right) so an anchor placed earlier can follow its last run."""
     W = reader.W
     kids = [c for c in r if isinstance(c.tag, str)]
-    texts = [c for c in kids if c.tag == W + "t"]
-    if len(texts) != 1 or any(c.tag not in (W + "t", W + "rPr") for c in kids):
-        return None
-    t = texts[0]
-    s = t.text or ""
-    if not 0 < at < len(s):
+    widths = []
+    for c in kids:
+        if c.tag == W + "rPr":
+            widths.append(0)
+        elif c.tag == W + "t":
+            widths.append(len(c.text or ""))
+        elif c.tag in (W + "tab", W + "cr", W + "noBreakHyphen"):
+            widths.append(1)
+        elif c.tag == W + "br":
+            widths.append(1 if c.get(W + "type") in (None, "textWrapping") else 0)
+        else:
+            return None
+    if not 0 < at < sum(widths):
         return None
     right = copy.deepcopy(r)
-    rt = right.find(W + "t")
-    t.text, rt.text = s[:at], s[at:]
-    for el in (t, rt):
-        el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    for c in list(right):
+        if isinstance(c.tag, str) and c.tag != W + "rPr":
+            right.remove(c)
+    pos = 0
+    moving = False
+    for c, w in zip(kids, widths):
+        if c.tag == W + "rPr":
+            continue
+        if moving:
+            right.append(c)  # moves it out of the left run
+        elif pos + w > at:
+            cut = at - pos
+            if cut == 0:
+                right.append(c)
+            else:  # only a w:t is wider than one character
+                tail = copy.deepcopy(c)
+                c.text, tail.text = (c.text or "")[:cut], (c.text or "")[cut:]
+                for el in (c, tail):
+                    el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                right.append(tail)
+            moving = True
+        pos += w
     r.addnext(right)
     log.append((r, right))
     return right
