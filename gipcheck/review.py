@@ -80,8 +80,10 @@ def rule_texts(ruleset: Any, lang: str) -> dict[str, RuleText]:
 
 
 def is_document_wide(f: Finding) -> bool:
-    """A finding about the report as a whole: no place of its own (1:1, zero width, no source)."""
-    return f.line <= 1 and f.end_line <= 1 and f.column <= 1 and f.end_column <= 1 and not f.source
+    """A finding about the report as a whole: no place of its own (1:1, zero width, and no source
+    but at most the first page, as a reader's remark such as "written in traditional characters")."""
+    return (f.line <= 1 and f.end_line <= 1 and f.column <= 1 and f.end_column <= 1
+            and (not f.source or set(f.source) <= {"page"}))
 
 
 # --------------------------------------------------------------------------- the Word side

@@ -305,3 +305,18 @@ def test_every_anchor_is_exactly_its_span(case):
     # the text itself is unchanged by the splits
     document = docx.Document(BytesIO(reviewed.data))
     assert [p.text for p in document.paragraphs] == lines
+
+
+def test_missing_section_is_anchored_on_the_heading_it_should_precede(tmp_path: Path):
+    """A real 2023 report with its section 三 heading removed: the GIP102 comment sits on 四's heading."""
+    lines = (ROOT / "examples" / "2023_pingtan.txt").read_text(encoding="utf-8").split("\n")
+    drop = next(i for i, line in enumerate(lines) if line.startswith("三、收到和处理"))
+    src = tmp_path / "缺三.txt"
+    src.write_text("\n".join(lines[:drop] + lines[drop + 1:]), encoding="utf-8")
+    reviewed, fr = _reviewed(src)
+    missing = next(f for f in fr.findings if f.rule == "GIP102")
+    assert (missing.column, missing.end_column) == (1, 1) and fr.lines[missing.line - 1].startswith("四、")
+    texts, anchors = comment_texts(reviewed.data), anchored_texts(reviewed.data)
+    cid = next(i for i, (_, t) in texts.items() if t.startswith("GIP102"))
+    assert anchors[cid] == fr.lines[missing.line - 1]
+    check_copy(reviewed.data, fr)
