@@ -459,32 +459,67 @@ def _new_document(lines: list[str]) -> tuple[Any, Extracted]:
 def review(data: bytes | None, extracted: Extracted, fr: FileResult, rules: dict[str, RuleText],
            lang: str = "zh") -> Reviewed:
     """Comments for ``fr.findings`` on a copy of ``data`` (a .docx), or on a new .docx of the text."""
-    docx, Run, _ = _docx_modules()
-    original = data if extracted.format == "docx" and data is not None else None
-    if original is not None:
-        document = docx.Document(BytesIO(original))
-        wmap = _WordMap(document, extracted, fr.lines)
-    else:
-        document, ex = _new_document(fr.lines)
-        wmap = _WordMap(document, ex, fr.lines)
+    # A Word file is copied; anything else (a .doc/.odt converted on reading, text, a page, a PDF)
+    # becomes a new document of the text as read.
+    if extracted.format == "docx" and data is not None and _is_docx(data):
+        docx, _, _ = _docx_modules()
+        try:
+            document = docx.Document(BytesIO(data))
+            out, placed = _annotate(document, _WordMap(document, extracted, fr.lines), fr, rules, lang)
+            return Reviewed(_keep_other_parts(data, out, document), fr, len(placed),
+                            sum(1 for _, a in placed if a.exact))
+        except (ValueError, KeyError, AttributeError, TypeError, IndexError):
+            pass  # a package python-docx cannot write back: the clerk still gets the comments, on the text
+    document, ex = _new_document(fr.lines)
+    out, placed = _annotate(document, _WordMap(document, ex, fr.lines), fr, rules, lang)
+    return Reviewed(out, fr, len(placed), sum(1 for _, a in placed if a.exact))
+
+
+def _annotate(document: Any, wmap: _WordMap, fr: FileResult, rules: dict[str, RuleText],
+              lang: str) -> tuple[bytes, list[tuple[Finding, Anchor]]]:
+    """Add one comment per finding and return the saved package and where each went."""
+    _, Run, reader = _docx_modules()
     # Anchor from the last finding to the first, so splitting a run never moves a place still to come.
     ordered = sorted(fr.findings, key=Finding.sort_key)  # the order the comments are listed in
     found: dict[int, Anchor] = {}
     log: list[tuple[Any, Any]] = []
     for n in sorted(range(len(ordered)), key=lambda n: (ordered[n].line, ordered[n].column, n), reverse=True):
         anchor = _locate(ordered[n], fr, wmap, log)
-        if anchor is not None:
-            found[n] = anchor
+        if anchor is None:  # a document with no text at all: an empty run at its start
+            anchor = _empty_anchor(document, reader)
+        found[n] = anchor
     placed = [(ordered[n], found[n]) for n in sorted(found)]
     for f, anchor in placed:
         document.add_comment([Run(anchor.first, None), Run(anchor.final_last(log), None)],
                              text=comment_text(f, rules.get(f.rule), lang), author=AUTHOR, initials=INITIALS)
     buf = BytesIO()
     document.save(buf)
-    out = buf.getvalue()
-    if original is not None:
-        out = _keep_other_parts(original, out, document)
-    return Reviewed(out, fr, len(placed), sum(1 for _, a in placed if a.exact))
+    return buf.getvalue(), placed
+
+
+def _empty_anchor(document: Any, reader: Any) -> Anchor:
+    from docx.oxml import OxmlElement
+
+    body = document.element.body
+    p = body.find(reader.W + "p")
+    if p is None:
+        p = OxmlElement("w:p")
+        body.insert(0, p)
+    r = p.find(reader.W + "r")
+    if r is None:
+        r = OxmlElement("w:r")
+        p.append(r)
+    return Anchor(r, r, False)
+
+
+def _is_docx(data: bytes) -> bool:
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            return "word/document.xml" in zf.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def _keep_other_parts(original: bytes, saved: bytes, document: Any) -> bytes:

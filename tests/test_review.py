@@ -320,3 +320,13 @@ def test_missing_section_is_anchored_on_the_heading_it_should_precede(tmp_path: 
     cid = next(i for i, (_, t) in texts.items() if t.startswith("GIP102"))
     assert anchors[cid] == fr.lines[missing.line - 1]
     check_copy(reviewed.data, fr)
+
+
+def test_a_report_without_text_still_gets_its_comments(tmp_path: Path):
+    d = docx.Document()
+    d.add_paragraph("")
+    src = tmp_path / "空.docx"
+    d.save(src)
+    reviewed, fr = _reviewed(src)
+    assert fr.findings and reviewed.comments == len(fr.findings)
+    assert len([c for c in docx.Document(BytesIO(reviewed.data)).comments if c.author == "gipcheck"]) == len(fr.findings)
