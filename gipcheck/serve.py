@@ -13,6 +13,7 @@ cannot be read gets the same one-line message as on the command line, on the pag
 """
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 from dataclasses import dataclass
@@ -200,13 +201,7 @@ def add_parser(sub: Any, lang: str) -> None:
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=h["port"])
     p.add_argument("--max-mb", type=int, default=20, help=h["max-mb"])
     p.add_argument("--timeout", type=float, default=60.0, help=h["timeout"])
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help=argparse_suppress())
-
-
-def argparse_suppress() -> str:
-    import argparse
-
-    return argparse.SUPPRESS
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help=argparse.SUPPRESS)  # messages on the console
 
 
 def run_cli(args: Any) -> int:
