@@ -206,6 +206,11 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     t.add_argument("path", help=h["file"])
     t.add_argument("--raw", action="store_true", help=h["raw"])
     t.add_argument("--normalized", action="store_true", help=argparse.SUPPRESS)  # the default; kept for old scripts
+
+    from . import review, serve  # their own options and help live with them
+
+    review.add_parser(sub, lang, _common_options, h)
+    serve.add_parser(sub, lang)
     return p
 
 
@@ -418,7 +423,13 @@ def _cmd_text(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": _cmd_check, "config": _cmd_config, "test": _cmd_test, "rules": _cmd_rules, "explain": _cmd_explain, "parse": _cmd_parse,
-            "text": _cmd_text}
+            "text": _cmd_text, "review": lambda a: _lazy("review", a), "serve": lambda a: _lazy("serve", a)}
+
+
+def _lazy(module: str, args: argparse.Namespace) -> int:
+    import importlib
+
+    return importlib.import_module(f"gipcheck.{module}").run_cli(args)
 
 
 def main(argv: list[str] | None = None) -> int:
