@@ -59,7 +59,7 @@ class ResiduePattern:
                 self.plan = "scan"
             elif self.trigger.at_line_start and self.trigger.line_bound:
                 self.plan = "line"
-            elif self.trigger.before == 0:
+            elif self.trigger.before == 0 and not self.trigger.elastic:
                 self.plan = "scan"  # it starts with its literal: the regex engine scans for that itself
             else:
                 self.plan = "range"

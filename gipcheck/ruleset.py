@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+# The built-in profile ids, for argument parsers that need them before any rule file is read;
+# the profiles themselves (and their years) are declared in rules/*.yaml, and a test checks
+# that this tuple names exactly those.
 PROFILES = ("gip-2008", "gip-2019", "gip-2021")
 Severity = Literal["error", "warning", "info"]
 
