@@ -397,6 +397,12 @@ def _flat_cell_runs(view: str, lines: list[Line], used: set[int], min_figures: i
 _LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5}
 
 
+_MARKER_PUNCT = re.compile(r"[\s()、.:部分第]")
+_CN_RUN = re.compile(r"[一二三四五六七八九十]+")
+_DIGIT_RUN = re.compile(r"\d+")
+_SPACE = re.compile(r"\s")
+
+
 def _heading(src: Source, ln: Line) -> Heading:
     marker_view = ln.marker.strip()
     m_start = ln.start + (len(ln.marker) - len(ln.marker.lstrip(" \t#*")))
@@ -404,13 +410,13 @@ def _heading(src: Source, ln: Line) -> Heading:
     m_end = m_start + len(marker_view)
     marker_orig = src.original[src.orig_offset(m_start):src.orig_offset(m_end - 1) + 1] if m_end > m_start else ""
     level = _LEVEL[ln.kind]
-    digits = re.sub(r"[\s()、.:部分第]", "", marker_view)
+    digits = _MARKER_PUNCT.sub("", marker_view)
     if level == 5:
         number = _CIRCLED.get(digits[:1])
     else:
         number = cn_int(digits)
     # the style: the marker's punctuation as written (full- vs half-width kept)
-    style = re.sub(r"[一二三四五六七八九十]+", "一", re.sub(r"\d+", "1", re.sub(r"\s", "", marker_orig)))
+    style = _CN_RUN.sub("一", _DIGIT_RUN.sub("1", _SPACE.sub("", marker_orig)))
     if level == 5:
         style = "①"
     body = ln.body.strip().strip("*#").strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import importlib
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
@@ -142,6 +143,30 @@ def load_all() -> None:
             importlib.import_module(f"{__name__}.{m}")
         _loaded = True
 
+
+@lru_cache(maxsize=2048)
+def any_of(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test "does any of ``patterns`` occur in the text", compiled once for the rule set's
+    life: one alternation ``(?:p1)|(?:p2)|…`` (it matches somewhere exactly when one of them
+    does), or the patterns one by one when joining them could change a meaning (numbered
+    backreferences, group names used twice, inline global flags)."""
+    if not patterns:
+        return _never
+    if len(patterns) > 1 and not any(_UNJOINABLE.search(p) for p in patterns):
+        try:
+            joined = re.compile("|".join(f"(?:{p})" for p in patterns))
+            return lambda text: joined.search(text) is not None
+        except re.error:
+            pass
+    compiled = [re.compile(p) for p in patterns]
+    return lambda text: any(c.search(text) for c in compiled)
+
+
+def _never(_text: str) -> bool:
+    return False
+
+
+_UNJOINABLE = re.compile(r"\\[1-9]|\(\?P[=<]|\(\?<[A-Za-z_]|\(\?\(|\(\?[aiLmsux]+\)")
 
 _CLAUSE_START = re.compile(r"[。;；!?！？\n]")
 
