@@ -59,8 +59,11 @@ class ResiduePattern:
                 self.plan = "scan"
             elif self.trigger.at_line_start and self.trigger.line_bound:
                 self.plan = "line"
-            elif self.trigger.before == 0 and not self.trigger.elastic:
-                self.plan = "scan"  # it starts with its literal: the regex engine scans for that itself
+            elif self.trigger.before == 0 and not self.trigger.elastic and len(self.trigger.literals) == 1:
+                # it starts with its literal: the regex engine's own literal search is faster still
+                # (for several literals it only checks a set of first characters, then tries the
+                # whole pattern there: the literal search and one attempt per trigger win)
+                self.plan = "scan"
             else:
                 self.plan = "range"
         if self.trigger is not None:
