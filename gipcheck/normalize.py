@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .residue import ResiduePattern
+from .residue import ResiduePattern, ResidueSet
 
 # Full-width ASCII variants → ASCII, ideographic and exotic spaces → space. All 1:1, so the
 # offset map is unchanged by this step.
@@ -380,6 +380,11 @@ def _residue_plan(pattern: re.Pattern[str]) -> ResiduePattern:
     return ResiduePattern(pattern)
 
 
+@lru_cache(maxsize=16)
+def _residue_set(patterns: tuple[re.Pattern[str], ...]) -> ResidueSet:
+    return ResidueSet([_residue_plan(p) for p in patterns])
+
+
 def normalize(original: str, residue_patterns: list[tuple] | None = None,
               traditional_ratio: float = 0.05) -> Source:
     """Build the normalized view of ``original``.
@@ -401,13 +406,12 @@ def normalize(original: str, residue_patterns: list[tuple] | None = None,
     if residue_patterns:
         hits: list[tuple[int, int, str]] = []
         lowered: str | None = None
-        for kind, pat, *trigger in residue_patterns:
-            plan = _residue_plan(pat)
+        plans = _residue_set(tuple(p[1] for p in residue_patterns))
+        for (kind, pat, *trigger), plan, matches in zip(residue_patterns, plans.plans, plans.matches(b.text)):
             if plan.plan == "scan" and plan.trigger is None and trigger and trigger[0]:
                 lowered = b.text.lower() if lowered is None else lowered
                 if trigger[0] not in lowered:
                     continue  # no literal found by analysis, but the rule file names one
-            matches = list(plan.finditer(b.text))
             keep = _common_prefix_len(matches)
             for m in matches:
                 start = m.start()

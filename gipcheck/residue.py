@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 try:  # the regex parser of the standard library; internal, so every use of it may fail safely
     from re import _constants as _C
@@ -71,8 +71,18 @@ class ResiduePattern:
             alternatives = "|".join(re.escape(s) for s in sorted(self.trigger.literals, key=len, reverse=True))
             self._finder = re.compile(alternatives, re.IGNORECASE)
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """The non-empty matches of the pattern, as ``pattern.finditer(text)`` gives them."""
+    def trigger_positions(self, text: str) -> Iterator[int]:
+        """Every position where one of the trigger literals starts (overlaps included)."""
+        assert self._finder is not None
+        search, pos = self._finder.search, 0
+        while (t := search(text, pos)) is not None:
+            yield t.start()
+            pos = t.start() + 1
+
+    def finditer(self, text: str, triggers: Iterable[int] | None = None) -> Iterator[re.Match[str]]:
+        """The non-empty matches of the pattern, as ``pattern.finditer(text)`` gives them.
+        ``triggers``: the positions of the trigger literals, when a :class:`ResidueSet` found
+        them for several patterns at once."""
         if self.plan == "scan":
             yield from (m for m in self.pattern.finditer(text) if m.end() > m.start())
             return
@@ -86,14 +96,7 @@ class ResiduePattern:
         assert trig is not None and finder is not None
         line_plan = self.plan == "line"
         next_start = 0  # the lowest start not yet tried (finditer never starts inside a match)
-        pos = 0
-        search = finder.search
-        while True:
-            t = search(text, pos)
-            if t is None:
-                return
-            p = t.start()
-            pos = p + 1  # triggers may overlap
+        for p in self.trigger_positions(text) if triggers is None else triggers:
             if p < next_start:
                 continue
             if trig.line_bound:
@@ -115,10 +118,52 @@ class ResiduePattern:
                 if m is not None and m.end() > s:
                     yield m
                     next_start = s = m.end()
-                    pos = max(pos, s)
                 else:
                     s += 1
             next_start = max(next_start, hi + 1)
+
+
+class ResidueSet:
+    """Several residue patterns whose trigger literals are found in one pass over the text.
+
+    Each pattern's own literal search is a pass over the whole text (for several literals, a
+    check of every character against a set); with a dozen patterns that was most of the
+    normalizer's time. Literals without case (Chinese, digits, punctuation) are searched
+    together, once; a pattern with a cased literal (``word``) keeps its own case-blind search."""
+
+    def __init__(self, plans: list[ResiduePattern]) -> None:
+        self.plans = plans
+        self.shared = [i for i, rp in enumerate(plans) if rp.plan in ("line", "range") and rp.trigger is not None
+                       and all(_uncased(lit) for lit in rp.trigger.literals)]
+        owners: dict[str, list[int]] = {}
+        for i in self.shared:
+            for lit in self.plans[i].trigger.literals:  # type: ignore[union-attr]
+                owners.setdefault(lit, []).append(i)
+        self._by_first: dict[str, list[tuple[str, list[int]]]] = {}
+        for lit, idxs in owners.items():
+            self._by_first.setdefault(lit[0], []).append((lit, idxs))
+        self._finder = re.compile("|".join(re.escape(lit) for lit in sorted(owners, key=len, reverse=True))) \
+            if owners else None
+
+    def matches(self, text: str) -> list[list[re.Match[str]]]:
+        """For each pattern, its matches (as ``finditer`` over the whole text gives them)."""
+        found: dict[int, list[int]] = {i: [] for i in self.shared}
+        if self._finder is not None:
+            search, pos, by_first = self._finder.search, 0, self._by_first
+            while (t := search(text, pos)) is not None:
+                p = t.start()
+                for lit, idxs in by_first[text[p]]:
+                    if text.startswith(lit, p):
+                        for i in idxs:
+                            if not found[i] or found[i][-1] != p:
+                                found[i].append(p)
+                pos = p + 1
+        return [list(rp.finditer(text, found.get(i))) for i, rp in enumerate(self.plans)]
+
+
+def _uncased(literal: str) -> bool:
+    """No character of it has another case: matched case-blind or not, it is the same text."""
+    return all(ch.lower() == ch == ch.upper() and ch.casefold() == ch for ch in literal)
 
 
 def _parse(pattern: re.Pattern[str]):

@@ -36,6 +36,26 @@ class _Plain:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
 
+    # the two pydantic methods callers of the validated models used, so they keep working
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> "_Plain":
+        import copy
+
+        new = copy.deepcopy(self) if deep else copy.copy(self)
+        new.__dict__.update(update or {})
+        return new
+
+    def model_dump(self) -> dict[str, Any]:
+        def dump(v: Any) -> Any:
+            if isinstance(v, _Plain):
+                return v.model_dump()
+            if isinstance(v, (list, tuple)):
+                return type(v)(dump(x) for x in v)
+            if isinstance(v, dict):
+                return {k: dump(x) for k, x in v.items()}
+            return v
+
+        return {k: dump(v) for k, v in vars(self).items()}
+
 
 class Text(_Plain):
     zh: str

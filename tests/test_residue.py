@@ -97,3 +97,15 @@ def test_whitespace_runs_before_the_trigger_cost_nothing() -> None:
     assert engine.plan == "range" and engine.trigger.elastic and engine.trigger.before == 30
     text = "x" * 5000 + " 标题\n\n   \t WORD 版" + "y" * 5000 + "标题 word版"
     assert [m.span() for m in engine.finditer(text)] == spans(engine.pattern, text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(alphabet=ALPHABET + "来源时间字体大中小浏览次数:微信微博QQ空间首页位置当前", max_size=160))
+def test_patterns_searched_together_find_what_each_finds_alone(text: str) -> None:
+    """ResidueSet finds the triggers of all uncased patterns in one pass: the same matches as a
+    whole-text scan of each pattern."""
+    from gipcheck.residue import ResidueSet
+
+    patterns = [re.compile(p, FLAGS) for p in vocabulary_patterns() + EXTRA]
+    together = ResidueSet([ResiduePattern(p) for p in patterns]).matches(text)
+    assert [[m.span() for m in ms] for ms in together] == [spans(p, text) for p in patterns]
