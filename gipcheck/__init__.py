@@ -3,6 +3,10 @@
 Pipeline, one module per stage: read → normalize → segment → parse (Lark) → facts → checks
 (rules/*.yaml) → findings → report. The public API is in :mod:`gipcheck.api`.
 """
+from . import regex_cache as _regex_cache
+
+_regex_cache.load()  # before any module compiles its patterns: compiled ones come from the cache
+
 from .api import Lang, Options, Profile, __version__, check, check_file, check_paths, check_text, options, parse, run
 from .ast import Document
 from .engine import Selection

@@ -16,7 +16,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -154,9 +153,11 @@ def save(kind: str, key: str, value: Any) -> None:
     d = directory()
     if d is None:
         return
+    import tempfile
+
     tmp = None
     try:
-        text = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(encode(value), separators=(",", ":"))  # ASCII: lone surrogates survive
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=d, prefix=f".{kind}-")  # mode 0600
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -132,7 +132,9 @@ def test_a_full_disk_changes_nothing(tmp_path: Path, monkeypatch) -> None:
     def full(*_a, **_k):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cache.tempfile, "mkstemp", full)
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
     monkeypatch.setattr(api, "_RULES", {})
     assert [f.to_json() for f in api.check_file(SEED).findings] == want
     assert list(tmp_path.iterdir()) == []
@@ -188,3 +190,46 @@ def test_shipped_rule_files_read_the_same_with_libyaml() -> None:
 
     for f in default_files():
         assert load_file(f, shipped=True)[1] == load_file(f, shipped=False)[1], f
+
+
+def test_compiled_patterns_from_the_cache_are_the_patterns() -> None:
+    """The regex cache rebuilds a pattern from its stored SRE code: same pattern, flags, groups
+    and the same matches as compiling it."""
+    import re
+
+    import _sre
+
+    from gipcheck import regex_cache
+
+    cases = [(r"(?P<y>\d{4})\s*年(?P<m>\d{1,2})月", 0), (r"[。;!?]\s*(?:附[件表])", re.M),
+             (r"(?<![A-Za-z])word\s*版", re.I | re.M), (r"^[ \t]*第\s*\d{1,4}\s*页[ \t]*$", re.M),
+             (r"([\u4e00-\u9fff]{2,4})\1", 0), ("[\ud800-\udfff]", 0)]
+    samples = ["2019年 3月", "文字。附件1", "xx WORD 版", "  第 3 页\n", "公开公开", "a\ud800b", ""]
+    for pattern, flags in cases:
+        entry = json.loads(json.dumps(regex_cache._entry(pattern, flags)))  # through JSON, as stored
+        p, f, final, code, groups, groupindex, indexgroup = entry
+        built = _sre.compile(p, final, code, groups, groupindex, tuple(indexgroup))
+        fresh = re.compile(pattern, flags)
+        assert (built.pattern, built.flags, built.groups, built.groupindex) == \
+            (fresh.pattern, fresh.flags, fresh.groups, fresh.groupindex)
+        for s in samples:
+            assert [m.span() for m in built.finditer(s)] == [m.span() for m in fresh.finditer(s)]
+            assert [m.groups() for m in built.finditer(s)] == [m.groups() for m in fresh.finditer(s)]
+
+
+def test_damaged_sre_code_in_the_cache_is_refused(tmp_path: Path, monkeypatch) -> None:
+    """_sre validates the code it is given: a tampered entry raises, and the loader treats the
+    whole file as a miss."""
+    import _sre
+
+    from gipcheck import regex_cache
+
+    p, f, final, code, groups, groupindex, indexgroup = regex_cache._entry(r"a(b)c", 0)
+    with pytest.raises(RuntimeError):
+        _sre.compile(p, final, [99999] + code[1:], groups, groupindex, tuple(indexgroup))
+    monkeypatch.setenv("GIPCHECK_CACHE_DIR", str(tmp_path))
+    cache.save("regex", regex_cache._key(), [[p, f, final, [99999] + code[1:], groups, groupindex, indexgroup]])
+    regex_cache.load()  # must not raise, must not install the tampered pattern
+    import re
+
+    assert re.compile(r"a(b)c").match("abc")
