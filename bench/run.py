@@ -12,7 +12,7 @@ the neighbours.
       facts, profile, table numbers, checks, the rest (API, suppressions, JSON facts); and the
       costliest checks;
   (d) cold start: ``python -m gipcheck check SEED --format json`` with a warm cache against
-      ``python -c "import lark, pydantic, yaml"`` (target ≤ 1.4×), median of 7, with bytecode
+      ``python -c "import lark, pydantic, yaml"`` (target ≤ 1.4×), medians of 9 interleaved runs, with bytecode
       written as an installed package has it;
   (e) cache miss: the same command with an empty cache directory (target ≤ 0.5 s), and whether
       interegular (the dev extra, which once made Lark's build take seconds) is installed;
@@ -210,8 +210,10 @@ def cold_start() -> None:
         env["GIPCHECK_CACHE_DIR"] = str(Path(d) / "warm")
         child_cpu(check_cmd, env, 2)  # writes bytecode and fills the cache
         child_cpu(import_cmd, env, 1)
-        cold = child_cpu(check_cmd, env, 7)
-        imp = child_cpu(import_cmd, env, 7)
+        # interleaved, so that a change in the machine's load falls on both alike
+        pairs = [(child_cpu(check_cmd, env, 1), child_cpu(import_cmd, env, 1)) for _ in range(9)]
+        cold = statistics.median(c for c, _ in pairs)
+        imp = statistics.median(i for _, i in pairs)
         bare = child_cpu([sys.executable, "-c", "pass"], env, 5)
         cr = cold / imp
         out("(d) cold start: gipcheck check, warm cache", f"{cold * 1000:.0f} ms CPU")
