@@ -382,7 +382,27 @@ def _residue_plan(pattern: re.Pattern[str]) -> ResiduePattern:
 
 @lru_cache(maxsize=16)
 def _residue_set(patterns: tuple[re.Pattern[str], ...]) -> ResidueSet:
-    return ResidueSet([_residue_plan(p) for p in patterns])
+    """The plans of a rule set's residue patterns; their analyses come from the cache when the
+    patterns and the analysing code are unchanged."""
+    from pathlib import Path
+    import zlib
+
+    from . import cache, residue
+
+    try:
+        code = Path(residue.__file__).read_bytes()
+    except OSError:
+        return ResidueSet([_residue_plan(p) for p in patterns])
+    key = f"{zlib.crc32(code):08x}{zlib.crc32(repr([(p.pattern, p.flags) for p in patterns]).encode()):08x}"
+    hit = cache.load("residue", key)
+    if isinstance(hit, list) and len(hit) == len(patterns):
+        try:
+            return ResidueSet([ResiduePattern(p, a) for p, a in zip(patterns, hit)])
+        except (KeyError, TypeError, IndexError, ValueError):
+            pass
+    plans = [_residue_plan(p) for p in patterns]
+    cache.save("residue", key, [rp.analysis() for rp in plans])
+    return ResidueSet(plans)
 
 
 def normalize(original: str, residue_patterns: list[tuple] | None = None,

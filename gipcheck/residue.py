@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 try:  # the regex parser of the standard library; internal, so every use of it may fail safely
     from re import _constants as _C
@@ -47,10 +47,30 @@ class ResiduePattern:
 
     __slots__ = ("pattern", "trigger", "plan", "_finder")
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], analysis: dict[str, Any] | None = None) -> None:
+        """``analysis``: what :meth:`analysis` returned for this pattern (from the cache)."""
         self.pattern = pattern
         self.trigger: _Trigger | None = None
         self._finder: re.Pattern[str] | None = None
+        if analysis is not None:
+            self.plan = analysis["plan"]
+            t = analysis["trigger"]
+            self.trigger = _Trigger(tuple(t[0]), t[1], t[2], t[3], t[4]) if t is not None else None
+        else:
+            self._analyse()
+        if self.trigger is not None:
+            # IGNORECASE always: a superset of the pattern's own case rules, inline flags included
+            alternatives = "|".join(re.escape(s) for s in sorted(self.trigger.literals, key=len, reverse=True))
+            self._finder = re.compile(alternatives, re.IGNORECASE)
+
+    def analysis(self) -> dict[str, Any]:
+        """The plan as plain data, to cache (parsing every pattern is a few ms a run)."""
+        t = self.trigger
+        return {"plan": self.plan,
+                "trigger": [list(t.literals), t.before, t.line_bound, t.at_line_start, t.elastic] if t else None}
+
+    def _analyse(self) -> None:
+        pattern = self.pattern
         parsed = _parse(pattern)
         self.plan = _plan(parsed)
         if self.plan in ("line", "range"):
@@ -66,10 +86,6 @@ class ResiduePattern:
                 self.plan = "scan"
             else:
                 self.plan = "range"
-        if self.trigger is not None:
-            # IGNORECASE always: a superset of the pattern's own case rules, inline flags included
-            alternatives = "|".join(re.escape(s) for s in sorted(self.trigger.literals, key=len, reverse=True))
-            self._finder = re.compile(alternatives, re.IGNORECASE)
 
     def trigger_positions(self, text: str) -> Iterator[int]:
         """Every position where one of the trigger literals starts (overlaps included)."""

@@ -109,3 +109,13 @@ def test_patterns_searched_together_find_what_each_finds_alone(text: str) -> Non
     patterns = [re.compile(p, FLAGS) for p in vocabulary_patterns() + EXTRA]
     together = ResidueSet([ResiduePattern(p) for p in patterns]).matches(text)
     assert [[m.span() for m in ms] for ms in together] == [spans(p, text) for p in patterns]
+
+
+@pytest.mark.parametrize("source", vocabulary_patterns() + EXTRA)
+def test_a_cached_analysis_is_the_analysis(source: str) -> None:
+    import json
+
+    pattern = re.compile(source, FLAGS)
+    fresh = ResiduePattern(pattern)
+    again = ResiduePattern(pattern, json.loads(json.dumps(fresh.analysis())))
+    assert (again.plan, again.trigger) == (fresh.plan, fresh.trigger)
