@@ -7,7 +7,8 @@ cold ``gipcheck check``. The SRE code is plain data (a list of integers): this m
 in the cache (``gipcheck/cache.py``: JSON, this user's files only) and, at import, builds the
 pattern objects from it with ``_sre.compile`` — which validates the code — and puts them in
 ``re``'s own cache, where every ``re.compile`` and ``re.search(str)`` looks first. At exit, the
-patterns this run compiled that the cache did not hold are added.
+patterns this run compiled that the cache did not hold are added (from the second run on: the
+first, a cache miss anyway, is not made slower still).
 
 It relies on CPython internals (``re._cache``, ``re._parser``, ``re._compiler``, ``_sre``), so
 it is used only where they look as expected, keyed by the exact Python build; anywhere else, or
@@ -66,7 +67,10 @@ def load() -> None:
         _loaded.add((pattern, flags))
         good.append(entry)
     _stored[:] = good
-    atexit.register(_save, len(good) != len(entries or ()))
+    # The first run with no stored patterns only leaves an empty list: storing them means
+    # compiling each again, which a run that is already a cache miss (rules, grammar) should
+    # not pay; the next run stores them.
+    atexit.register(_save, len(good) != len(entries or ()), entries is None)
 
 
 _stored: list[Any] = []
@@ -83,8 +87,13 @@ def _entry(pattern: str, flags: int) -> list[Any]:
     return [pattern, flags, flags | parsed.state.flags, list(code), parsed.state.groups - 1, groupindex, indexgroup]
 
 
-def _save(dropped: bool = False) -> None:
+def _save(dropped: bool = False, first: bool = False) -> None:
     try:
+        if first:
+            from . import cache
+
+            cache.save(_KIND, _key(), [])
+            return
         new = [(p, f) for (t, p, f) in list(re._cache) if t is str and isinstance(f, int)  # type: ignore[attr-defined]
                and not f & re.DEBUG and (p, f) not in _loaded]
         if not new and not dropped:
