@@ -20,6 +20,7 @@ from .profile import choose_profile
 from .read.base import Extracted
 from .rules import Check, RuleSet
 from .segment import segment
+from .tables import build as build_tables
 from .suppress import COMMENT_PATTERN
 from .ast import Document
 
@@ -58,7 +59,7 @@ def _residue_patterns(items: tuple[tuple[str, str, str], ...]) -> list[tuple[str
 
 
 def analyse(extracted: Extracted, rules: RuleSet) -> tuple[Document, Facts]:
-    """read → normalize → segment → parse → facts."""
+    """read → normalize → segment → parse → facts (the tables follow once the profile is known)."""
     residue = (("directive", COMMENT_PATTERN, "<!--"),) + tuple(
         (r["kind"], r["pattern"], r.get("trigger", "")) for r in rules.vocabulary.get("residue", []))
     src = normalize(extracted.text, _residue_patterns(residue))
@@ -131,29 +132,10 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
     return findings
 
 
-def table_numbers(doc: Document, facts: Facts, profile: str, rules: RuleSet) -> dict[str, object]:
-    """The tables as numbers for the JSON facts, read the way the profile's checks read them."""
-    from .checks.prescribed import read_prescribed
-    from .checks.tables import stats_numbers
-
-    ctx = Context(doc, facts, profile, rules.vocabulary)
-    checks = rules.checks_for(profile)
-    try:
-        out: dict[str, object] = {k: v.to_json() for k, v in read_prescribed(ctx, checks).items()}
-        hints = next((c.params.row_hints for c in checks if c.entry.check == "stats_table_2008"), None)
-        if hints:
-            stats = stats_numbers(ctx, hints)
-            if stats:
-                out["stats"] = stats
-    except Exception:  # noqa: BLE001 - the numbers are a convenience; the checks report problems
-        return {}
-    return out
-
-
 def check_document(extracted: Extracted, rules: RuleSet, *, profile: str | None = None,
                    sel: Selection | None = None, lang: str = "zh") -> tuple[Document, Facts, str, list[str], list[Finding]]:
     doc, facts = analyse(extracted, rules)
     chosen, evidence = choose_profile(doc, facts, profile)
-    facts.tables = table_numbers(doc, facts, chosen, rules)
+    facts.tables = build_tables(doc, rules.tables_for(chosen))
     findings = run_checks(doc, facts, chosen, rules, sel or Selection(), lang)
     return doc, facts, chosen, evidence, findings
