@@ -13,7 +13,6 @@ from pydantic import Field
 
 from ..ast import Cell, PrescribedRow, PrescribedTable, Span
 from ..tables import TableSet
-from ..tables.blocks import block_title
 from ..tables.defs import IdentityDef, TableDef, terms_axis
 from ..tables.util import fold, rx
 from . import Context, Hit, Params, Regex, check, in_part_clause

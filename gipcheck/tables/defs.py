@@ -117,7 +117,7 @@ class FamilyDef(_Model):
 
 
 class TableDef(_Model):
-    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")  # required unless ``extends``
     profiles: list[str] | None = None
     extends: str | None = None  # add rows/identities to a table defined elsewhere
     reader: Literal["rows", "groups", "blocks", "stats-2008"] = "rows"
@@ -140,8 +140,8 @@ class TableDef(_Model):
     @model_validator(mode="after")
     def _keys_known(self) -> "TableDef":
         if self.extends is None:
-            if self.name is None:
-                raise ValueError("a table needs a name (zh, en)")
+            if self.id is None or self.name is None:
+                raise ValueError("a table needs an id and a name (zh, en), or extends: the id of one")
             check_identities(self)
         return self
 

@@ -114,30 +114,77 @@ def _read_grid(t: Table, d: TableDef) -> PrescribedTable:
     return pt
 
 
-_NUMS_LINE = re.compile(r"^(?P<label>.*?[^\d\s.\-])\s+(?P<nums>-?\d+(?:\s+-?\d+)*)\s*$")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_GLUED = re.compile(r"^(?P<n>-?\d+(?:\.\d+)?)(?P<stray>[^\d\s.])$")  # "71本": a figure and a stray character
+_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．](?!\d))")
 
 
-def _read_lines(doc, d: TableDef) -> PrescribedTable:
-    """A table flattened into lines: "一、本年新收政府信息公开申请数量 80 1 0 0 0 0 81"."""
+def _stray(tok: str) -> bool:
+    """One character on its own: a character of a merged vertical cell (三、本年度办理结果 written
+    one character per line) that the extraction put into the next row's line."""
+    return len(tok) == 1 and not tok.isdigit()
+
+
+def _read_stream(doc, d: TableDef) -> PrescribedTable:
+    """A table flattened into lines of text (no cells): read as a stream of labels and figures.
+
+    "一、本年新收政府信息公开申请数量 80 1 0 0 0 0 81" is a row; so is a label wrapped over two
+    lines with its figures on either, several rows on one line, and figures with a stray character
+    of a vertical merged cell glued to them ("71本"). A label starts with its marker (一、（一）1.);
+    text without a marker after a row's figures continues that row's label."""
     width = len(d.columns)
     pt = _new(d, None)
     in_table = [(t.span.start, t.span.end) for t in doc.tables]
-    for line in doc.lines:
-        if line.kind in ("row", "meta", "docnum") or any(a <= line.start < b for a, b in in_table):
-            continue
-        text = line.text.strip()
-        m = _NUMS_LINE.match(text)
-        if not m:
-            continue
-        key = match_row(m.group("label"), d)
-        if key is None:
-            continue
-        base = line.start + (len(line.text) - len(line.text.lstrip())) + m.start("nums")
-        cells = []
-        for nm in re.finditer(r"-?\d+", m.group("nums")):
-            a = base + nm.start()
-            cells.append(Cell(nm.group(0), float(nm.group(0)), Span(a, a + len(nm.group(0)))))
-        _add(pt, PrescribedRow(key, m.group("label"), cells, Span(line.start, line.end)), width)
+    lines = [ln for ln in doc.lines if ln.kind not in ("row", "meta", "docnum")
+             and not any(a <= ln.start < b for a, b in in_table)]
+    # the region: from the first to the last line that has a prescribed label and a figure
+    hits = [i for i, ln in enumerate(lines) if _NUMBER.search(ln.text) and match_row(ln.text, d)]
+    if not hits:
+        return pt
+    view = view_of(doc)
+    label: list[str] = []
+    label_start: int | None = None
+    nums: list[Cell] = []
+    row_start = 0
+    just_closed: PrescribedRow | None = None
+
+    def flush(end: int) -> None:
+        nonlocal nums, label, label_start, just_closed
+        if not nums:
+            return
+        text = " ".join(label)
+        key = match_row(text, d) if text else None
+        start = label_start if label_start is not None else nums[0].span.start
+        ro = PrescribedRow(key or "", text, nums, Span(start, end))
+        if len(nums) == width:
+            _add(pt, ro, width)
+        elif key:
+            pt.unreadable.append(ro)
+        just_closed = ro
+        nums, label, label_start = [], [], None
+
+    for ln in lines[hits[0]:hits[-1] + 1]:
+        for m in re.finditer(r"\S+", view[ln.start:ln.end]):
+            tok, a = m.group(0), ln.start + m.start()
+            glued = _GLUED.match(tok)
+            if glued:
+                tok = glued.group("n")
+            if _NUMBER.fullmatch(tok):
+                nums.append(Cell(tok, float(tok), Span(a, a + len(tok))))
+                continue
+            if _stray(tok):
+                continue
+            if nums:
+                flush(a)
+            if _MARKER.match(tok):
+                label, label_start, just_closed = [tok], a, None
+            elif label:
+                label.append(tok)  # a label wrapped over lines
+            elif just_closed is not None:
+                just_closed.label += tok  # the rest of the row just read
+            else:
+                label, label_start = [tok], a
+        flush(ln.end)
     return pt
 
 
@@ -183,7 +230,7 @@ def read(doc, d: TableDef) -> PrescribedTable | None:
             pt.header_text = above + " " + own
             best = pt
     if best is None:
-        pt = _read_lines(doc, d)
+        pt = _read_stream(doc, d)
         if len(pt.rows) + len(pt.unreadable) >= d.min_rows:
             best = pt
     if best is not None:
