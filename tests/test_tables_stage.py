@@ -285,3 +285,45 @@ def test_digits_run_together_in_a_flat_line_are_unreadable_not_missing():
                 "附表：\n指标名称 计量单位 2017年度 历年累计 主动公开文件数 条31284415 受理政府信息公开申请总数 条00\n")
     rules = [f.rule for f in api.check_extracted(Extracted(text=text), "<x>", api.Options(profile="gip-2008")).findings]
     assert "GIP408" in rules and "GIP401" not in rules
+
+
+# -- real reports (tests/fixtures/real/README.md says where each came from) ---------------------
+
+REAL = FIX / "real"
+
+
+def _real(name: str):
+    r = api.check(REAL / name)
+    return r, [f.rule for f in r.findings]
+
+
+@pytest.mark.parametrize("name,year_figures", [
+    ("050_2011_pingtanzonghe.txt", {"2011年度": 425, "历年累计": 1516}),
+    ("052_2012_pingtanzonghe.txt", {"2012年度": 739, "历年累计": 4359}),
+    ("055_2014_pingtanzonghe.txt", {"2014年度": 2543, "历年累计": 78967}),
+])
+def test_real_flat_statistics_line_is_a_table(name, year_figures):
+    r, rules = _real(name)
+    assert r.profile == "gip-2008"
+    assert "GIP401" not in rules and "GIP404" not in rules and "GIP408" not in rules
+    stats = r.facts["tables"]["stats"]
+    first = next(iter(stats.values()))
+    assert first == year_figures and len(stats) >= 12
+
+
+def test_real_text_figures_against_the_flat_table():
+    r, _ = _real("052_2012_pingtanzonghe.txt")
+    assert [f.message for f in r.findings if f.rule == "GIP406"] == ["正文中的“主动公开信息数”为 1913，表格中为 739/4359"]
+    for name in ("050_2011_pingtanzonghe.txt", "055_2014_pingtanzonghe.txt"):
+        assert "GIP406" not in _real(name)[1], name
+
+
+def test_real_unified_tables_with_digits_run_together_are_present():
+    r, rules = _real("004_2021_pingtanzonghe.txt")
+    assert "GIP401" not in rules
+    assert sorted(f.message[:3] for f in r.findings if f.rule == "GIP408") == ["表三（", "表二（", "表四（"]
+
+
+def test_real_statistics_line_with_digits_run_together_is_unreadable():
+    _, rules = _real("2015_pingtanzonghe_stats_run_together.txt")
+    assert "GIP408" in rules and "GIP401" not in rules
