@@ -145,7 +145,6 @@ def _read_stream(doc, d: TableDef) -> PrescribedTable:
     label: list[str] = []
     label_start: int | None = None
     nums: list[Cell] = []
-    row_start = 0
     just_closed: PrescribedRow | None = None
 
     def flush(end: int) -> None:
