@@ -137,6 +137,16 @@ class PrescribedTable:
         c = self.cell(row, col)
         return c.value if c is not None else None
 
+    def row_like(self, pattern: str) -> PrescribedRow | None:
+        """The first row whose label as written matches ``pattern`` (a regex): how the text
+        checks find the figures a report states for a row (主动公开(文件|信息) in a 2008 table)."""
+        return next((r for r in self.order or list(self.rows.values()) if re.search(pattern, r.label)), None)
+
+    def figures(self, row: PrescribedRow) -> dict[str, float]:
+        """A row's figures by column label as written (2017年度, 历年累计), blanks left out."""
+        return {self.col_labels.get(k, k): c.value for k, c in zip(self.columns, row.values)
+                if c is not None and c.value is not None}
+
     def to_json(self) -> dict[str, Any]:
         """{row: {column: number or None (blank)}} for the rows that could be read."""
         if self.blocks is not None:

@@ -20,7 +20,7 @@ from .profile import choose_profile
 from .read.base import Extracted
 from .rules import Check, RuleSet
 from .segment import segment
-from .tables import build as build_tables
+from .tables import TableSet, build as build_tables
 from .suppress import COMMENT_PATTERN
 from .ast import Document
 
@@ -103,6 +103,17 @@ def _finding(doc: Document, check: Check, hit: Hit, rules: RuleSet, lang: str, s
     return Finding(rule.id, severity, message, line, col, end_line, end_col, basis, rule.name, fix, source)
 
 
+def _internal_error(rules: RuleSet, lang: str, rule_id: str, check: str, exc: Exception) -> Finding:
+    """GIP005: a bug in gipcheck (a check, the tables stage), named with where it happened."""
+    tb = traceback.extract_tb(exc.__traceback__)[-1]
+    where = f"{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}"
+    rule = rules.rules["GIP005"]
+    t = rule.message.en if lang == "en" else rule.message.zh
+    return Finding("GIP005", "error", render(t, {"rule": rule_id, "check": check,
+                                                 "error": f"{type(exc).__name__}: {exc} ({where})"}),
+                   1, 1, 1, 1, None, rule.name)
+
+
 def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: Selection,
                lang: str = "zh") -> list[Finding]:
     ctx = Context(doc, facts, profile, rules.vocabulary)
@@ -118,13 +129,7 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
         except Exception as exc:  # a bug in a check must not stop the others
             if not sel.enabled("GIP005"):
                 continue
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
-            where = f"{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}"
-            rule = rules.rules["GIP005"]
-            t = rule.message.en if lang == "en" else rule.message.zh
-            findings.append(Finding("GIP005", "error", render(t, {"rule": check.entry.rule, "check": check.entry.check,
-                                                                   "error": f"{type(exc).__name__}: {exc} ({where})"}),
-                                    1, 1, 1, 1, None, rule.name))
+            findings.append(_internal_error(rules, lang, check.entry.rule, check.entry.check, exc))
             continue
         for hit in hits:
             findings.append(_finding(doc, check, hit, rules, lang, sel, profile))
@@ -136,6 +141,14 @@ def check_document(extracted: Extracted, rules: RuleSet, *, profile: str | None 
                    sel: Selection | None = None, lang: str = "zh") -> tuple[Document, Facts, str, list[str], list[Finding]]:
     doc, facts = analyse(extracted, rules)
     chosen, evidence = choose_profile(doc, facts, profile)
-    facts.tables = build_tables(doc, rules.tables_for(chosen))
-    findings = run_checks(doc, facts, chosen, rules, sel or Selection(), lang)
+    sel = sel or Selection()
+    stage_error: Finding | None = None
+    try:
+        facts.tables = build_tables(doc, rules.tables_for(chosen))
+    except Exception as exc:  # a bug in a table reader: the checks still run, on no tables
+        facts.tables = TableSet({d.id: d for d in rules.tables_for(chosen) if d.id}, failed=True)
+        stage_error = _internal_error(rules, lang, "GIP401–GIP408", "tables", exc)
+    findings = run_checks(doc, facts, chosen, rules, sel, lang)
+    if stage_error is not None and sel.enabled("GIP005"):
+        findings.insert(0, stage_error)
     return doc, facts, chosen, evidence, findings

@@ -309,6 +309,10 @@ def test_real_flat_statistics_line_is_a_table(name, year_figures):
     stats = r.facts["tables"]["stats"]
     first = next(iter(stats.values()))
     assert first == year_figures and len(stats) >= 12
+    # the same figures for the text checks, from the tables stage
+    doc, _ = analyse(Extracted(text=(REAL / name).read_text(encoding="utf-8")), RULESET)
+    pt = build(doc, RULESET.tables_for("gip-2008")).get("stats")
+    assert pt.figures(pt.row_like("^主动公开")) == year_figures
 
 
 def test_real_text_figures_against_the_flat_table():
@@ -327,3 +331,17 @@ def test_real_unified_tables_with_digits_run_together_are_present():
 def test_real_statistics_line_with_digits_run_together_is_unreadable():
     _, rules = _real("2015_pingtanzonghe_stats_run_together.txt")
     assert "GIP408" in rules and "GIP401" not in rules
+
+
+def test_a_bug_in_the_tables_stage_is_one_gip005_and_the_checks_still_run(monkeypatch):
+    import gipcheck.engine as engine
+
+    def boom(doc, defs):
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr(engine, "build_tables", boom)
+    findings = check_document(Extracted(text=GOOD21.replace("0591-87654321", "87654321")), RULESET, profile="gip-2021")[4]
+    gip005 = [f.message for f in findings if f.rule == "GIP005"]
+    assert len(gip005) == 1 and "tables" in gip005[0] and "reader bug" in gip005[0]
+    assert "GIP302" in [f.rule for f in findings]  # the other checks ran
+    assert "GIP401" not in [f.rule for f in findings]  # nothing is known about the tables: not "missing"

@@ -64,7 +64,7 @@ def table_present(ctx: Context, p: PresentParams) -> list[Hit]:
     """Fires when a table is absent (not read, and not plainly in the text either); an error
     when the text announces it."""
     ts = _tables(ctx)
-    if p.table in ts.present or _def(ctx, p) is None:
+    if p.table in ts.present or ts.failed or _def(ctx, p) is None:
         return []
     view = ctx.doc.view
     for pat in p.announced:
@@ -500,7 +500,7 @@ def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
     hits = []
     by_row: dict[int, tuple[PrescribedRow, list[re.Match[str]]]] = {}
     for fig in p.figures:
-        row = next((r for r in pt.order if re.search(fig["row"], r.label)), None)
+        row = pt.row_like(fig["row"])
         if row is None:
             continue
         stated = by_row.setdefault(id(row), (row, []))[1]
@@ -510,7 +510,7 @@ def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
             if not any(x.start("n") == m.start("n") for x in stated):
                 stated.append(m)
     for row, stated in by_row.values():
-        values = {c.value for c in row.values if c is not None}
+        values = set(pt.figures(row).values())
         if any(float(m.group("n")) in values for m in stated):
             continue  # the text agrees with the table somewhere; other statements are about parts
         # a figure inside a 其中/包括 clause is a part's, not the row's

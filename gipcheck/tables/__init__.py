@@ -6,8 +6,14 @@ on ``facts.tables`` — one :class:`~gipcheck.ast.PrescribedTable` per table fou
 that is present but cannot be read (digits run together), where and why. The table checks only
 read this; no check reads a table itself.
 
-    >>> ts = gipcheck.check("年报.docx")  # facts["tables"] in the JSON contract
-    >>> result.facts["tables"]["t3"]["new"]["total"]
+For library users and the text checks (GIP406 compares the text's figures with these)::
+
+    >>> t3 = facts.tables.get("t3")                  # None when the report has no table 三
+    >>> t3.value("new", "total"), t3.low_confidence  # cells by key; rows placed by position
+    >>> stats = facts.tables.get("stats")            # the 2008 statistics table
+    >>> stats.figures(stats.row_like("主动公开"))     # {"2017年度": 17.0, "历年累计": 192.0}
+
+In the JSON contract they are ``facts.tables`` as numbers (``TableSet.to_json``).
 """
 from __future__ import annotations
 
@@ -35,6 +41,7 @@ class TableSet:
     more: dict[str, list[PrescribedTable]] = field(default_factory=dict)  # further tables of one kind (2008)
     present: set[str] = field(default_factory=set)  # present, read or not
     unreadable: dict[str, Unreadable] = field(default_factory=dict)
+    failed: bool = False  # the stage itself failed (GIP005): nothing is known about the tables
 
     def get(self, table_id: str) -> PrescribedTable | None:
         return self.found.get(table_id)
