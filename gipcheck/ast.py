@@ -115,6 +115,7 @@ class PrescribedTable:
     order: list[PrescribedRow] = field(default_factory=list)  # the figure rows in document order
     low_confidence: dict[str, str] = field(default_factory=dict)
     unidentified: list[PrescribedRow] = field(default_factory=list)
+    maybe: set[str] = field(default_factory=set)  # row keys an unidentified row may be
     col_labels: dict[str, str] = field(default_factory=dict)  # column key → header as written
     families: list[tuple[int, list[int]]] = field(default_factory=list)  # (parent, parts) in ``order``
     blocks: list[Any] | None = None  # table 二: (block definition, Table or None)

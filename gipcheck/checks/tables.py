@@ -75,7 +75,7 @@ def table_present(ctx: Context, p: PresentParams) -> list[Hit]:
 
 
 def skipped_identities(pt: PrescribedTable, d: TableDef, group: str | None = None) -> list[tuple[IdentityDef, list[str]]]:
-    """Identities that name a row the table does not have while a figure row could not be
+    """Identities that name a row the table does not have where a figure row could not be
     placed: the missing part may be that row, so the identity is not checked at all."""
     out = []
     for ident in d.identities:
@@ -84,7 +84,7 @@ def skipped_identities(pt: PrescribedTable, d: TableDef, group: str | None = Non
         axis, left, right = terms_axis(d, ident)
         if axis != "rows":
             continue
-        missing = [k for k in left + right if k not in pt.rows]
+        missing = [k for k in left + right if k not in pt.rows and k in pt.maybe]
         if missing:
             out.append((ident, missing))
     return out
@@ -135,7 +135,6 @@ def _row_label_hits(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> 
     hits = []
     anchor = pt.table.span if pt.table else None
     seen = set(pt.rows) | {r.key for r in pt.unreadable}
-    order = d.row_keys()
     for row in d.rows:
         key = row.key
         state = None
@@ -143,10 +142,9 @@ def _row_label_hits(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> 
             written = pt.low_confidence[key].strip()
             if not _is_garbled(written, row.label):
                 state = ("renamed", written)
-        elif key not in seen:
-            # a figure row that could not be placed may be this one: not evidence that it is missing
-            if not pt.unidentified:
-                state = ("missing", "")
+        elif key not in seen and key not in pt.maybe:
+            # (a figure row that could not be placed may be this one: not evidence that it is missing)
+            state = ("missing", "")
         if state is None:
             continue
         label_en = row.label_en or row.label
@@ -158,7 +156,6 @@ def _row_label_hits(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> 
             span = pt.rows[key].span
         hits.append(Hit(span, {**names, "what": "行", "what_en": "row", "label": row.label, "label_en": label_en,
                                "state": st, "state_en": st_en}))
-    del order
     return hits
 
 

@@ -214,6 +214,7 @@ def place_by_position(pt: PrescribedTable, d: TableDef) -> None:
                 pt.low_confidence[key] = ro.label
         else:
             pt.unidentified.extend(run)
+            pt.maybe.update(gap)
         i = j
 
 
