@@ -346,3 +346,20 @@ def test_a_bug_in_the_tables_stage_is_one_gip005_and_the_checks_still_run(monkey
     assert len(gip005) == 1 and "tables" in gip005[0] and "reader bug" in gip005[0]
     assert "GIP302" in [f.rule for f in findings]  # the other checks ran
     assert "GIP401" not in [f.rule for f in findings]  # nothing is known about the tables: not "missing"
+
+
+def test_unified_tables_flattened_into_one_line_with_spaces_are_read():
+    a, b = GOOD21.index("三、收到和处理"), GOOD21.index("五、存在")
+    flat = GOOD21[:a] + re.sub(r"\s*\|\s*|\n", " ", GOOD21[a:b]) + "\n" + GOOD21[b:]
+    result = api.check_extracted(Extracted(text=flat), "<x>", api.Options(profile="gip-2021"))
+    assert not [f for f in result.findings if f.rule.startswith("GIP40")]
+    assert result.facts["tables"]["t3"]["r4_1"]["total"] == 1 and result.facts["tables"]["t4"]["rev"]["total"] == 0
+    wrong = flat.replace(" ".join(["0"] * 15), "1 " + " ".join(["0"] * 14))
+    found = [f.message for f in api.check_extracted(Extracted(text=wrong), "<x>", api.Options(profile="gip-2021")).findings
+             if f.rule == "GIP404"]
+    assert found == ["“行政复议”的总计应为 1（1+0+0+0），实为 0"]
+    t2 = GOOD21.index("第二十条第（一）项")
+    flat2 = GOOD21[:t2] + re.sub(r"\s*\|\s*|\n", " ", GOOD21[t2:a]) + "\n" + GOOD21[a:]
+    rules = [(f.rule, f.message) for f in api.check_extracted(Extracted(text=flat2), "<x>", api.Options(profile="gip-2021")).findings]
+    assert ("GIP401", "缺少统计表：表二（主动公开政府信息情况）") not in rules
+    assert any(r == "GIP408" and "压成了一行" in m for r, m in rules)

@@ -101,6 +101,8 @@ def table_unreadable(ctx: Context, p: TableParams) -> list[Hit]:
         if bad.why.startswith("lines:"):
             n = bad.why.split(":")[1]
             why, why_en = f"{n} 行数字未分隔成单元格", f"{n} rows whose figures are not in cells"
+        elif bad.why == "flattened":
+            why, why_en = "表格压成了一行文字，分不出各行各列", "the table was flattened into text; its rows and columns cannot be told apart"
         else:
             why, why_en = "数字连在一起，分不出单元格", "the figures run together with no cell boundaries"
         return [Hit(bad.span, {**names, "why": why, "why_en": why_en})]

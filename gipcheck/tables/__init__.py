@@ -17,6 +17,7 @@ In the JSON contract they are ``facts.tables`` as numbers (``TableSet.to_json``)
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,7 @@ class Unreadable:
     """A table that is there but whose cells cannot be separated without guessing."""
 
     span: Span | None
-    why: str  # run-together | lines:N
+    why: str  # run-together | flattened | lines:N
 
 
 @dataclass
@@ -117,7 +118,8 @@ def build(doc: Document, defs: list[TableDef]) -> TableSet:
         span = _labels_in_text(doc, d)
         if span is not None:
             ts.present.add(d.id)
-            ts.unreadable[d.id] = Unreadable(span, "run-together")
+            after = doc.source.view[span.start:span.start + 800]
+            ts.unreadable[d.id] = Unreadable(span, "run-together" if re.search(r"\d{5,}", after) else "flattened")
     return ts
 
 

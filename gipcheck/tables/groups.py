@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..ast import Cell, PrescribedRow, PrescribedTable, Span, Table
+from ..ast import Cell, PrescribedRow, PrescribedTable, Row, Span, Table
 from .defs import TableDef
 from .util import fold, rx, view_of
 
@@ -37,8 +37,30 @@ def _find(doc, d: TableDef) -> tuple[Table, list[Cell]] | None:
     return None
 
 
+def _from_text(doc, d: TableDef) -> tuple[Table, list[Cell]] | None:
+    """The table flattened into a line of text: its header words, then exactly rows × columns
+    figures separated by spaces (``行政复议 行政诉讼 结果维持 … 总计 0 0 1 0 1 …``)."""
+    view = view_of(doc)
+    width = len(d.rows) * len(d.columns)
+    if not d.header:
+        return None
+    for m in rx(d.header[0]).finditer(view):
+        window = view[m.start():m.start() + 600]
+        if not all(rx(h).search(fold(window)) for h in d.header[1:]):
+            continue
+        nm = re.search(rf"(?<![\d.])(?:\d+(?:\.\d+)?[ \t]+){{{width - 1}}}\d+(?:\.\d+)?(?![\d.])", window)
+        if nm is None or re.search(r"[。；;]", window[:nm.start()]):
+            continue
+        base = m.start() + nm.start()
+        cells = [Cell(x.group(0), float(x.group(0)), Span(base + x.start(), base + x.end()))
+                 for x in re.finditer(r"\d+(?:\.\d+)?", nm.group(0))]
+        span = Span(m.start(), base + len(nm.group(0)))
+        return Table([Row(cells, span)], span, "flat-line"), cells
+    return None
+
+
 def read(doc, d: TableDef) -> PrescribedTable | None:
-    found = _find(doc, d)
+    found = _find(doc, d) or _from_text(doc, d)
     if not found:
         return None
     t, cells = found
