@@ -179,6 +179,10 @@ def terms_axis(d: TableDef, ident: IdentityDef) -> tuple[str, list[str], list[st
 
 
 def check_identities(d: TableDef) -> None:
+    for kind, keys in (("row", d.row_keys()), ("column", d.col_keys())):
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            raise ValueError(f"{kind} key {dup[0]!r} is defined twice")
     for ident in d.identities:
         axis, left, right = terms_axis(d, ident)
         if not left or not right:
