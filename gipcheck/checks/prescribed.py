@@ -110,7 +110,9 @@ def unified_text_figures(ctx: Context, p: FigureParams) -> list[Hit]:
             if n not in expected:
                 hits.append(Hit(Span(m.start("n"), m.end("n")), {
                     "label": fig.get("label", m.group(0)), "text_value": m.group("n"),
-                    "table_value": "/".join(_fmt(v) for v in expected)}))
+                    "table_value": "、".join(dict.fromkeys(_fmt(v) for v in expected)),
+                    "table_value_en": ", ".join(dict.fromkeys(_fmt(v) for v in expected))},
+                    variant="alternatives" if len(set(expected)) > 1 else None))
     return hits
 
 

@@ -128,7 +128,8 @@ def _is_garbled(written: str, expected: str) -> bool:
     """A label extraction mangled rather than a different label: the prescribed label's own
     characters are all there, in order, with others interleaved (a merged vertical cell read
     into the row), or it is too broken to compare."""
-    core = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）.、]?", "", fold(expected))
+    own = expected.split()[-1] if expected.split() else expected  # （五）不予处理 2.重复申请 → 2.重复申请
+    core = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）.、]?", "", fold(own))
     it = iter(fold(written))
     return all(ch in it for ch in core) or not re.search(r"[\u4e00-\u9fff]{2}", written)
 
@@ -161,6 +162,12 @@ def _row_label_hits(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> 
     return hits
 
 
+def _shown(pattern: str) -> str:
+    """A label pattern as a reader would write it: 第二十条第\\(九\\)项 → 第二十条第（九）项."""
+    first = re.split(r"(?<!\\)\|", pattern)[0]
+    return re.sub(r"[\\^$?]", "", first.replace(r"\(", "（").replace(r"\)", "）"))
+
+
 @check("table_labels", TableParams)
 def table_labels(ctx: Context, p: TableParams) -> list[Hit]:
     """Fires for each prescribed row or column label a table lacks or has renamed (a label
@@ -174,14 +181,14 @@ def table_labels(ctx: Context, p: TableParams) -> list[Hit]:
     if d.reader == "blocks":
         hits = []
         for b, t in pt.blocks or []:
-            name = re.sub(r"[\\]", "", b.title)
+            name = _shown(b.title)
             if t is None:
                 hits.append(Hit(None, {**names, "what": "栏目", "what_en": "block", "label": name, "label_en": name, **missing}))
                 continue
             text = fold(" ".join(c.text for r in t.rows for c in r.cells))
             for lab in b.columns + b.rows:
                 if not rx(lab).search(text):
-                    shown = re.sub(r"[\\^$]", "", lab)
+                    shown = _shown(lab)
                     hits.append(Hit(t.span, {**names, "what": "标签", "what_en": "label", "label": shown, "label_en": shown, **missing}))
         return hits
     if d.reader != "rows" or not readable(pt):
@@ -223,13 +230,10 @@ def _rows_cells(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> list
                 hits.append(Hit(c.span, {"row": r.label, "found": c.text}))
     if blank_required:  # one finding per table, naming the rows, rather than one per row
         rows = "、".join(_short_label(r.label) for r, _ in blank_required[:6]) + ("等" if len(blank_required) > 6 else "")
-        hits.append(Hit(blank_required[0][1].span, {
-            "row": f"{len(blank_required)} 行（{rows}）的总计", "row_en": f"the total of {len(blank_required)} row(s) ({rows})",
-            "found": "（空）", "found_en": "(blank)"}))
+        hits.append(Hit(blank_required[0][1].span, {**names, "count": len(blank_required), "rows": rows},
+                        variant="blank_total"))
     if blanks and d.blank_reads_as_zero:
-        hits.append(Hit(first_blank, {"row": f"{names['table']}中 {blanks} 个单元格",
-                                      "row_en": f"{blanks} cell(s) of {names['table_en']}",
-                                      "found": "（空，按 0 计）", "found_en": "(blank, read as 0)"}, severity="info"))
+        hits.append(Hit(first_blank, {**names, "count": blanks}, severity="info", variant="blank"))
     return hits
 
 
@@ -256,11 +260,11 @@ def _blocks_cells(pt: PrescribedTable) -> list[Hit]:
                 if c.blank:
                     continue
                 if c.value is None or (c.value < 0 and not signed):
-                    hits.append(Hit(c.span, {"row": f"{r.cells[0].text}/{col}", "found": c.text}))
+                    hits.append(Hit(c.span, {"row": f"{r.cells[0].text}（{col}）", "found": c.text}))
     return hits
 
 
-def _stats_cells(pt: PrescribedTable) -> list[Hit]:
+def _stats_cells(pt: PrescribedTable, names: dict[str, str]) -> list[Hit]:
     hits = []
     blanks, first = 0, None
     for r in pt.order:
@@ -273,8 +277,7 @@ def _stats_cells(pt: PrescribedTable) -> list[Hit]:
             elif c.value is None or c.value < 0:
                 hits.append(Hit(c.span, {"row": r.label, "found": c.text}))
     if blanks:
-        hits.append(Hit(first, {"row": f"统计表中 {blanks} 个单元格", "row_en": f"{blanks} cell(s) of the table",
-                                "found": "空白或“—”", "found_en": "blank or '—'"}, severity="info"))
+        hits.append(Hit(first, {**names, "count": blanks}, severity="info", variant="blank"))
     return hits
 
 
@@ -295,7 +298,7 @@ def table_cells(ctx: Context, p: TableParams) -> list[Hit]:
         elif d.reader == "blocks":
             hits += _blocks_cells(pt)
         else:
-            hits += _stats_cells(pt)
+            hits += _stats_cells(pt, names)
     return hits
 
 
@@ -355,9 +358,9 @@ def _check_identity(pt: PrescribedTable, d: TableDef, ident: IdentityDef) -> lis
         lanes = [(r, lambda c, r=r: _row_cell(pt, r, c)) for r in rows]
     for lane, get in lanes:
         lcells, rcells = [get(k) for k in left], [get(k) for k in right]
-        if axis == "rows":
-            where_zh = f"{_label(d, pt, lane, 'columns')}列"
-            where_en = f"column {_label(d, pt, lane, 'columns', 'en')}"
+        if axis == "rows":  # checked in one column: named by its label (自然人), never its key
+            where_zh = _label(d, pt, lane, 'columns')
+            where_en = _label(d, pt, lane, 'columns', 'en')
         else:
             where_zh = where_en = lane.label
         if op in (">=", "<="):
@@ -382,7 +385,7 @@ def _check_identity(pt: PrescribedTable, d: TableDef, ident: IdentityDef) -> lis
             if axis == "rows":
                 tl = _label(d, pt, keys[0], "rows")
                 rd = d.row(keys[0])
-                zh = ident.what.zh if ident.what else "“{total}”（{col}）应为 {sum}（{expr}）"
+                zh = ident.what.zh if ident.what else "“{total}”的“{col}”栏应为 {sum}（{expr}）"
                 en = ident.what.en if ident.what else "'{total}' ({col}) should be {sum} ({expr})"
                 zh = zh.replace("{total}", _brace(rd.label if rd else tl)).replace("{col}", _brace(where_zh))
                 en = en.replace("{total}", _brace((rd.label_en or rd.label) if rd else tl)).replace("{col}", _brace(where_en))
@@ -404,7 +407,8 @@ def _check_identity(pt: PrescribedTable, d: TableDef, ident: IdentityDef) -> lis
         rn = "+".join(_label(d, pt, k, axis) for k in right)
         ln_en = " + ".join(_label(d, pt, k, axis, "en") for k in left)
         rn_en = " + ".join(_label(d, pt, k, axis, "en") for k in right)
-        zh = ident.what.zh if ident.what else "{col}：{lhs_names} 应等于 {rhs_names}"
+        zh = ident.what.zh if ident.what else ("“{col}”栏：{lhs_names} 应等于 {rhs_names}" if axis == "rows"
+                                               else "“{row}”：{lhs_names} 应等于 {rhs_names}")
         en = ident.what.en if ident.what else "{col}: {lhs_names} should equal {rhs_names}"
         anchor = next((c for c in rcells if c is not None), None)
         hits.append(Hit(anchor.span if anchor is not None else None, {
@@ -519,7 +523,9 @@ def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
         m = min(whole, key=lambda x: x.start())
         hits.append(Hit(Span(m.start("n"), m.end("n")), {
             "label": row.label, "text_value": m.group("n"),
-            "table_value": "/".join(_fmt(v) for v in sorted(x for x in values if x is not None))}))
+            "table_value": "、".join(_fmt(v) for v in sorted(values)),
+            "table_value_en": ", ".join(_fmt(v) for v in sorted(values))},
+            variant="alternatives" if len(values) > 1 else None))
     return hits
 
 
