@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .lexicon import fold_label
 from .normalize import Source
 
 
@@ -163,8 +164,7 @@ class PrescribedTable:
                 if len(r.values) == len(self.columns)}
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"[\s\"'“”‘’「」]", "", text)
+_fold = fold_label  # label folding, defined once (gipcheck.lexicon)
 
 
 def _blocks_json(blocks: list[Any]) -> dict[str, Any]:

@@ -168,7 +168,7 @@ def _name_missing_parts(pairs: list[tuple[Check, Hit]], rules: RuleSet) -> None:
 def check_document(extracted: Extracted, rules: RuleSet, *, profile: str | None = None,
                    sel: Selection | None = None, lang: str = "zh") -> tuple[Document, Facts, str, list[str], list[Finding]]:
     doc, facts = analyse(extracted, rules)
-    chosen, evidence = choose_profile(doc, facts, profile)
+    chosen, evidence = choose_profile(doc, facts, profile, rules.profiles)
     sel = sel or Selection()
     stage_error: Finding | None = None
     try:

@@ -4,10 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-
-def fold(text: str) -> str:
-    """A label as matched: whitespace and quotes removed (the view is already width-folded)."""
-    return re.sub(r"[\s\"'“”‘’「」]", "", text)
+from ..lexicon import fold_label as fold  # label folding, defined once (whitespace and quotes removed)
 
 
 @lru_cache(maxsize=1024)
