@@ -14,3 +14,6 @@ def rx(pattern: str) -> re.Pattern[str]:
 
 def view_of(doc) -> str:
     return doc.source.view
+
+
+__all__ = ["fold", "rx", "view_of"]
