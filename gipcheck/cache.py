@@ -44,7 +44,8 @@ def key_for(files: list[Path]) -> str | None:
             h.update(str(f).encode() + b"\0" + Path(f).read_bytes() + b"\0")
         # the check code's own source: a changed check signature must not meet old params
         pkg = Path(__file__).resolve().parent
-        for src in sorted((pkg / "checks").glob("*.py")) + [pkg / "rules.py", pkg / "ruleset.py"]:
+        for src in sorted((pkg / "checks").glob("*.py")) + sorted((pkg / "tables").glob("*.py")) + \
+                [pkg / "rules.py", pkg / "ruleset.py"]:
             h.update(src.read_bytes())
     except OSError:
         return None
@@ -102,6 +103,8 @@ def decode(data: str, classes: dict[str, type] | None = None) -> Any:
             cls = classes.get(d["$o"]) if isinstance(d["$o"], str) else None
             if cls is None or not isinstance(d["v"], dict):
                 raise ValueError(f"cache names a class this reader does not build: {d['$o']!r}")
+            if hasattr(cls, "model_construct"):  # a pydantic model: its own unvalidated constructor
+                return cls.model_construct(**d["v"])
             obj = cls.__new__(cls)
             for k, val in d["v"].items():
                 object.__setattr__(obj, k, val)

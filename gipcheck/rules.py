@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .checks.models import validate_params
+from .tables.defs import TableDef, merge as merge_tables
 
 from .ruleset import PROFILES, Check, RuleFileError, RuleSet, Severity, default_files, load_rules  # noqa: F401
 
@@ -76,6 +77,7 @@ class RuleFile(BaseModel):
     profiles: list[ProfileInfo] = Field(default_factory=list)
     checks: list[CheckEntry] = Field(default_factory=list)
     vocabulary: dict[str, Any] = Field(default_factory=dict)
+    tables: list[TableDef] = Field(default_factory=list)  # table definitions (rules/tables/*.yaml)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -216,6 +218,7 @@ def _load_rules(files: list[Path]) -> RuleSet:
     shipped = set(default_files())
     rs = RuleSet({}, {}, [], {})
     pending: list[tuple[CheckEntry, Any, Path, int]] = []
+    table_defs: list[tuple[TableDef, Path, int]] = []
     for path in files:
         parsed, raw = load_file(path, shipped=path in shipped)
         rs.files.append(str(path))
@@ -231,6 +234,19 @@ def _load_rules(files: list[Path]) -> RuleSet:
         _merge_vocab(rs.vocabulary, parsed.vocabulary)
         for i, c in enumerate(parsed.checks):
             pending.append((c, raw, path, _line_of(raw, ("checks", i))))
+        for i, t in enumerate(parsed.tables):
+            for p in t.profiles or []:
+                if p not in PROFILES:
+                    raise RuleFileError(str(path), _line_of(raw, ("tables", i)),
+                                        f"tables.{i}.profiles: unknown profile {p!r} (known: {', '.join(PROFILES)})")
+            table_defs.append((t, path, _line_of(raw, ("tables", i))))
+    done: list[TableDef] = []
+    for t, path, line in table_defs:
+        try:
+            done = merge_tables(done + [t])
+        except ValueError as exc:
+            raise RuleFileError(str(path), line, f"table {t.extends or t.id}: {exc}") from None
+    rs.tables = done
     builtin_files = {str(p) for p in default_files()}
     builtin: dict[str, set[str]] = {}
     for c, raw, path, line in pending:

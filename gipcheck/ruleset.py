@@ -117,6 +117,7 @@ class RuleSet:
     checks: list[Check]
     vocabulary: dict[str, Any]
     files: list[str] = field(default_factory=list)
+    tables: list[Any] = field(default_factory=list)  # table definitions (tables/defs.py TableDef)
     _by_profile: dict[str, list[Check]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _for_checks: tuple[int, int] = field(default=(0, 0), init=False, repr=False, compare=False)
 
@@ -131,12 +132,17 @@ class RuleSet:
                 c for c in self.checks if c.entry.profiles is None or profile in c.entry.profiles]
         return got
 
+    def tables_for(self, profile: str) -> list[Any]:
+        """The table definitions the tables stage reads for this profile."""
+        return [t for t in self.tables if t.profiles is None or profile in t.profiles]
+
 
 def default_files() -> list[Path]:
     from .data import data_dir
 
     d = data_dir("rules")
-    return [d / "catalog.yaml"] + sorted(p for p in d.glob("*.yaml") if p.name != "catalog.yaml")
+    return [d / "catalog.yaml"] + sorted(p for p in d.glob("*.yaml") if p.name != "catalog.yaml") \
+        + sorted((d / "tables").glob("*.yaml"))
 
 
 def load_rules(extra: list[Path] | None = None) -> RuleSet:
@@ -158,7 +164,7 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
     rs = plain(validate_rules(files))
     if key is not None:
         cache.save("rules", key, {"rules": rs.rules, "profiles": rs.profiles, "vocabulary": rs.vocabulary,
-                                  "files": rs.files,
+                                  "files": rs.files, "tables": rs.tables,
                                   "checks": [{"entry": c.entry, "params": c.params, "origin": c.origin}
                                              for c in rs.checks]})
     return rs
@@ -166,9 +172,13 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
 
 def _cache_classes() -> dict[str, type]:
     from .checks import Params, load_all
+    from .tables import defs
 
     load_all()
-    return {**PLAIN_CLASSES, **Params.classes()}
+    # the table definitions are still pydantic models (built with model_construct, unvalidated)
+    models = {name: obj for name, obj in vars(defs).items()
+              if isinstance(obj, type) and hasattr(obj, "model_construct") and obj.__module__ == defs.__name__}
+    return {**PLAIN_CLASSES, **Params.classes(), **models}
 
 
 def _from_cache(data: Any) -> RuleSet | None:
@@ -184,7 +194,8 @@ def _from_cache(data: Any) -> RuleSet | None:
             if spec is None:
                 return None
             checks.append(Check(c["entry"], spec.func, c["params"], c["origin"]))
-        return RuleSet(data["rules"], data["profiles"], checks, data["vocabulary"], data["files"])
+        return RuleSet(data["rules"], data["profiles"], checks, data["vocabulary"], data["files"],
+                       data.get("tables", []))
     except (KeyError, TypeError, AttributeError):
         return None
 
@@ -196,7 +207,7 @@ def plain(value: Any) -> Any:
         return RuleSet({k: plain(v) for k, v in value.rules.items()},
                        {k: plain(v) for k, v in value.profiles.items()},
                        [Check(plain(c.entry), c.func, plain(c.params), c.origin) for c in value.checks],
-                       plain(value.vocabulary), list(value.files))
+                       plain(value.vocabulary), list(value.files), list(value.tables))
     fields = getattr(type(value), "model_fields", None)
     if fields is not None:
         target = getattr(type(value), "_plain_class", None) or PLAIN_CLASSES.get(type(value).__name__)

@@ -87,7 +87,7 @@ def _matches(patterns: Iterable[str], text: str) -> bool:
 
 
 def _folded_headings(ctx: Context) -> list[tuple[Heading, str]]:
-    cache = ctx.doc.__dict__.setdefault("_cache", {})
+    cache = ctx.doc.cache
     if "headings" not in cache:
         cache["headings"] = [(h, _fold(h.title or h.text)) for h in ctx.doc.headings]
         cache["short_paras"] = [(p.span, t) for p in ctx.doc.paragraphs
@@ -97,7 +97,7 @@ def _folded_headings(ctx: Context) -> list[tuple[Heading, str]]:
 
 def find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
     headings = _folded_headings(ctx)
-    cache = ctx.doc.__dict__["_cache"]
+    cache = ctx.doc.cache
     if "top" not in cache:
         cache["top"] = min((x.level for x in ctx.doc.headings), default=1)
     top = cache["top"]
@@ -125,7 +125,7 @@ def _span(found: Heading | Span) -> Span:
 
 def _declaration_spans(ctx: Context) -> list[tuple[int, int]]:
     """Sentences in the introduction that list the report's parts: they do not cover an item."""
-    cache = ctx.doc.__dict__.setdefault("_cache", {})
+    cache = ctx.doc.cache
     if "declarations" in cache:
         return cache["declarations"]
     spans = cache["declarations"] = []
