@@ -1,23 +1,37 @@
-"""The library API: check or parse one report, or many, without the CLI.
+"""The library API: check or parse one report, or many, without the CLI — and the same as the CLI.
 
     >>> import gipcheck
-    >>> result = gipcheck.check("年报.docx")          # a path
-    >>> result = gipcheck.check_text("…report text…")  # or text
+    >>> result = gipcheck.check("年报.docx")          # a path: its closest .gipcheck.yaml applies
+    >>> result = gipcheck.check_text("…report text…")  # or text, with the options given and nothing else
     >>> [f.rule for f in result.findings]
+    >>> for r in gipcheck.check_paths(["reports/"], jobs=2):   # many, in input order, as they finish
+    ...     print(r.path, r.failed)
+
+``check`` and ``check_paths`` resolve each file's settings as ``gipcheck check`` does
+(:mod:`gipcheck.settings`: configuration found upward, ``config=``/``isolated=``, limits,
+baseline, fail-on); ``check_file``/``check_text``/``check_extracted`` take resolved
+:class:`Options` and read no configuration.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from concurrent.futures import Executor
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from . import suppress
 from .ast import Document
-from .engine import Selection, analyse, check_document
+from .engine import analyse, check_document
 from .model import FileResult, Finding, RunResult
-from .read import Extracted, InputError, Limits, read_path
+from .read import Extracted, InputError, read_bytes, read_path
 from .rules import RuleSet, load_rules
+from .settings import Options, Settings, resolve
+
+if TYPE_CHECKING:
+    from .batch import BatchCheck
+
+__all__ = ["Options", "Settings", "check", "check_bytes", "check_extracted", "check_file", "check_paths",
+           "check_text", "expand_paths", "loaded_rules", "parse", "resolve", "rules", "run"]
 
 __version__ = "0.1.0"
 
@@ -32,13 +46,9 @@ def rules(extra: Iterable[str | os.PathLike[str]] = ()) -> RuleSet:
     return _RULES[key]
 
 
-@dataclass
-class Options:
-    profile: str | None = None
-    lang: str = "zh"
-    selection: Selection = field(default_factory=Selection)
-    extra_rules: tuple[str, ...] = ()
-    limits: Limits = field(default_factory=Limits)
+def loaded_rules() -> dict[tuple[str, ...], RuleSet]:
+    """Every rule set loaded so far in this process (reporters describe the rules of all of them)."""
+    return dict(_RULES)
 
 
 def _unreadable(path: str, err: InputError, ruleset: RuleSet, opts: Options) -> FileResult:
@@ -46,9 +56,7 @@ def _unreadable(path: str, err: InputError, ruleset: RuleSet, opts: Options) -> 
     severity = opts.selection.severity.get(err.rule) or (rule.severity if rule else "error")
     name = rule.name if rule else ""
     findings = [Finding(err.rule, severity, err.message(opts.lang), 1, 1, 1, 1, None, name)]
-    if err.rule != "GIP001":
-        return FileResult(path, None, None, findings)
-    return FileResult(path, None, None, findings)
+    return FileResult(path, None, None, findings, fail_on=opts.fail_on)
 
 
 def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | None = None) -> FileResult:
@@ -60,7 +68,8 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     findings += _notes(extracted, ruleset, opts)
     findings.sort(key=Finding.sort_key)
     findings, suppressed = _suppress(findings, lines, extracted, ruleset, opts)
-    return FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed)
+    return FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed,
+                      fail_on=opts.fail_on)
 
 
 def _notes(extracted: Extracted, ruleset: RuleSet, opts: Options) -> list[Finding]:
@@ -109,14 +118,42 @@ def check_file(path: str | os.PathLike[str], opts: Options | None = None) -> Fil
     return check_extracted(extracted, name, opts)
 
 
-def check(path_or_text: str | os.PathLike[str], *, profile: str | None = None, lang: str = "zh",
-          select: list[str] | None = None, ignore: list[str] | None = None) -> FileResult:
-    """Check a report given as a path (str or PathLike) or, if it is not an existing file, as text."""
-    opts = Options(profile=profile, lang=lang, selection=Selection(select or [], ignore or []))
-    if isinstance(path_or_text, os.PathLike) or (
-            "\n" not in path_or_text and len(path_or_text) < 4096 and os.path.isfile(path_or_text)):
-        return check_file(path_or_text, opts)
-    return check_extracted(Extracted(text=str(path_or_text)), "<text>", opts)
+def check_bytes(data: bytes, name: str = "-", opts: Options | None = None) -> FileResult:
+    """Check a report given as bytes (stdin, an upload): its format and encoding are detected as for a file."""
+    opts = opts or Options()
+    try:
+        extracted = read_bytes(data, name, opts.limits)
+    except InputError as err:
+        return _unreadable(name, err, rules(opts.extra_rules), opts)
+    return check_extracted(extracted, name, opts)
+
+
+def _is_path(path_or_text: str | os.PathLike[str]) -> bool:
+    return isinstance(path_or_text, os.PathLike) or (
+        "\n" not in path_or_text and len(path_or_text) < 4096 and os.path.isfile(path_or_text))
+
+
+def check(path_or_text: str | os.PathLike[str], *, profile: str | None = None, lang: str | None = None,
+          select: list[str] | None = None, ignore: list[str] | None = None, extend_select: list[str] | None = None,
+          rules: list[str] | None = None, config: str | None = None, isolated: bool = False,
+          fail_on: str | None = None, baseline: str | None = None) -> FileResult:
+    """Check a report given as a path (str or PathLike) or, if it is not an existing file, as text.
+
+    Settings are resolved as ``gipcheck check`` resolves them: the configuration closest to the file
+    (for text: to the current folder, like ``gipcheck check -``), or ``config``, or none with
+    ``isolated``; the keyword arguments override it. ``result.failed`` applies the fail-on severity.
+    """
+    settings = Settings(profile=profile, lang=lang, select=tuple(select) if select is not None else None,
+                        extend_select=tuple(extend_select or ()), ignore=tuple(ignore or ()),
+                        rules=tuple(str(r) for r in rules or ()), config=config, isolated=isolated,
+                        fail_on=fail_on, baseline=baseline)
+    if _is_path(path_or_text):
+        return next(iter(check_paths([path_or_text], settings, jobs=1)))
+    opts = resolve(".", settings)
+    fr = check_extracted(Extracted(text=str(path_or_text)), "<text>", opts)
+    if baseline:
+        _apply_baseline(fr, _load_baseline(baseline))
+    return fr
 
 
 def check_text(text: str, *, profile: str | None = None, lang: str = "zh") -> FileResult:
@@ -125,8 +162,7 @@ def check_text(text: str, *, profile: str | None = None, lang: str = "zh") -> Fi
 
 def parse(path_or_text: str | os.PathLike[str]) -> Document:
     """Parse a report (path or text) into its :class:`~gipcheck.ast.Document`."""
-    if isinstance(path_or_text, os.PathLike) or (
-            "\n" not in path_or_text and len(path_or_text) < 4096 and os.path.isfile(path_or_text)):
+    if _is_path(path_or_text):
         extracted = read_path(path_or_text)
     else:
         extracted = Extracted(text=str(path_or_text))
@@ -138,24 +174,105 @@ REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".docx", ".doc", ".wps", ".odt", 
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
-    """Files as given; directories walked (sorted) for report files."""
+    """Files as given; directories walked (sorted) for report files, hidden ones skipped.
+
+    A path that cannot even be looked at (a symlink loop, a folder we may not enter) is passed on
+    as given, so that its reader names it in one GIP001 and the other files are checked.
+    """
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not any(
-                        part.startswith(".") for part in f.relative_to(path).parts):
-                    yield str(f)
-        else:
+        try:
+            is_dir = path.is_dir()
+        except (OSError, RuntimeError):
+            is_dir = False
+        if not is_dir:
             yield str(p)
+            continue
+        try:
+            found = sorted(path.rglob("*"))
+        except (OSError, RuntimeError):
+            yield str(p)
+            continue
+        for f in found:
+            try:
+                wanted = f.suffix.lower() in REPORT_SUFFIXES and not any(
+                    part.startswith(".") for part in f.relative_to(path).parts) and f.is_file()
+            except (OSError, RuntimeError):
+                wanted = True
+            if wanted:
+                yield str(f)
 
 
-def check_paths(paths: Iterable[str | os.PathLike[str]], opts: Options | None = None) -> Iterator[FileResult]:
-    """Check many files, one result at a time; a bad file never stops the rest."""
-    opts = opts or Options()
-    for p in expand_paths(paths):
-        yield check_file(p, opts)
+def _load_baseline(baseline: str | os.PathLike[str] | dict) -> dict[str, dict[str, int]]:
+    from . import baseline as bl  # raises BaselineError: a bad baseline file is the caller's mistake
+
+    return baseline if isinstance(baseline, dict) else bl.load(str(baseline))
 
 
-def run(paths: Iterable[str | os.PathLike[str]], opts: Options | None = None) -> RunResult:
-    return RunResult(list(check_paths(paths, opts)), __version__)
+def _apply_baseline(fr: FileResult, known: dict[str, dict[str, int]]) -> None:
+    from . import baseline as bl
+
+    fr.suppressed += bl.filter_file(fr, known)
+
+
+def _jobs(paths: Sequence[str], settings: Settings | Options | None) -> Iterator["Job"]:
+    from .batch import Job
+    import sys
+
+    for p in paths:
+        if isinstance(settings, Options):
+            opts = settings
+        else:
+            s = settings or Settings()
+            opts = resolve(s.stdin_filename or "." if p == "-" else p, s)
+        rules(opts.extra_rules)  # here, not in a worker: a bad rule file is the caller's error (exit 2)
+        if p == "-":
+            name = settings.stdin_filename if isinstance(settings, Settings) and settings.stdin_filename else "-"
+            yield Job(name, opts, sys.stdin.buffer.read())
+        else:
+            yield Job(p, opts)
+
+
+def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Options | None = None, *,
+                jobs: int | None = None, executor: Executor | None = None,
+                batch_checks: Sequence["BatchCheck"] = ()) -> Iterator[FileResult]:
+    """Check many files (folders are walked; ``-`` is stdin); yield one result per file in input
+    order, each as soon as it and those before it are done; a bad file never stops the rest.
+
+    ``settings`` (:class:`Settings`) says what overrides each file's configuration, as the command
+    line does; a resolved :class:`Options` is used as-is for every file, with no configuration read.
+    ``jobs``: worker processes (default: every core; 1 checks here, in this process); ``executor``:
+    any ``concurrent.futures.Executor`` instead (``distributed.Client(...).get_executor()`` runs the
+    batch on a Dask cluster; its workers must see the same paths). ``batch_checks`` see every
+    report (:class:`gipcheck.batch.BatchCheck`); their findings follow the per-file results, as one
+    more result per path with ``stage == "batch"``.
+    """
+    from . import batch
+
+    files = [p for p in expand_paths(str(p) if p == "-" else p for p in paths)]
+    known = None
+    if isinstance(settings, Settings) and settings.baseline:
+        known = _load_baseline(settings.baseline)
+    workers = jobs if jobs is not None else batch.default_workers()
+    if len(files) < 2 and executor is None:
+        workers = 1
+    for fr in batch.run(_jobs(files, settings), workers=max(1, workers), executor=executor, checks=batch_checks):
+        if known is not None:
+            _apply_baseline(fr, known)
+        yield fr
+
+
+def run(paths: Iterable[str | os.PathLike[str]], settings: Settings | Options | None = None, *,
+        jobs: int | None = None, executor: Executor | None = None,
+        batch_checks: Sequence["BatchCheck"] = ()) -> RunResult:
+    """All results of :func:`check_paths` in one :class:`RunResult`, batch findings merged into their files."""
+    files: list[FileResult] = []
+    by_path: dict[str, FileResult] = {}
+    for fr in check_paths(paths, settings, jobs=jobs, executor=executor, batch_checks=batch_checks):
+        if fr.stage == "batch" and fr.path in by_path:
+            target = by_path[fr.path]
+            target.findings = sorted(target.findings + fr.findings, key=Finding.sort_key)
+            continue
+        by_path.setdefault(fr.path, fr)
+        files.append(fr)
+    return RunResult(files, __version__)

@@ -3,8 +3,9 @@ the legal basis and the fix, then a summary. Chinese by default; colour only on 
 from __future__ import annotations
 
 import unicodedata
+from typing import IO
 
-from ..model import FileResult, Finding, RunResult
+from ..model import FileResult, Finding, RunResult, Summary
 from . import ReportContext
 
 _LABELS = {
@@ -78,6 +79,22 @@ def render(run: RunResult, ctx: ReportContext) -> str:
     parts = [render_file(fr, ctx, style) for fr in run.files]
     parts.append(_LABELS[ctx.lang]["summary"].format(**run.summary()) + "\n")
     return "\n".join(parts)
+
+
+class stream:
+    """The same text as :func:`render`, written file by file as results arrive."""
+
+    def __init__(self, out: IO[str], ctx: ReportContext, version: str = ""):
+        self.out, self.ctx = out, ctx
+        self.style = _rich_style() if ctx.color else None
+
+    def file(self, fr: FileResult) -> None:
+        self.out.write(render_file(fr, self.ctx, self.style) + "\n")
+        self.out.flush()
+
+    def close(self, summary: Summary) -> None:
+        self.out.write(_LABELS[self.ctx.lang]["summary"].format(**summary.to_json()) + "\n")
+        self.out.flush()
 
 
 def _rich_style():
