@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -115,9 +116,16 @@ def default_workers() -> int:
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of worker processes; forked where that is safe, so workers inherit the loaded rule set."""
+    """A pool of worker processes: forked where that is safe (Linux, no other thread running), so the
+    workers start at once with the rule set already loaded; otherwise from a fork server."""
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") and "fork" in methods else None
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        ctx = multiprocessing.get_context("fork")
+    elif "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["gipcheck.api"])
+    else:
+        ctx = None
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 

@@ -1,0 +1,109 @@
+"""Batch figures for the run layer, from one run: `python bench/bench_batch.py`.
+
+Through the real command line (`python -m gipcheck check DIR --format jsonl`), on folders of copies
+of the text fixtures built in a temporary directory:
+  (g) files/s with `--jobs 1` and `--jobs 2` on the same folder, and their ratio (goal ≥ 1.8× on 2
+      idle cores; the machine's load average is printed beside it, since a shared machine cannot give it);
+  (h) time to the first output line with `--jobs 2`, against a one-file run (the cold-start floor)
+      and the whole run;
+  (i) peak memory (the CLI process's max RSS, from wait4) streaming 10,000 files as jsonl with
+      `--jobs 1` — everything in one process — against a one-file run (goal < 60 MB), and the growth
+      per file between a 100-file and the 10,000-file run.
+Asserts nothing. GIPCHECK_BENCH_FILES (default 600) and GIPCHECK_BENCH_MANY (default 10000) set the sizes.
+Also importable: ``run()`` returns the (label, figure) rows.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt")) + \
+    sorted((ROOT / "tests" / "fixtures" / "reports").glob("*.txt"))
+CLI = [sys.executable, "-m", "gipcheck", "check", "--format", "jsonl"]
+
+
+def _folder(base: Path, n: int) -> Path:
+    d = base / f"n{n}"
+    d.mkdir()
+    for i in range(n):
+        shutil.copy(FIXTURES[i % len(FIXTURES)], d / f"{i:05d}.txt")
+    return d
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def _timed(args: list[str]) -> tuple[float, int, int]:
+    """(wall seconds, max RSS in KB of that process, lines printed)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(CLI + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+    lines = sum(1 for _ in proc.stdout)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - t0, usage.ru_maxrss, lines
+
+
+def _first_line(args: list[str]) -> tuple[float, float]:
+    """(seconds to the first output line, seconds to the end)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(CLI + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+    proc.stdout.readline()
+    first = time.perf_counter() - t0
+    for _ in proc.stdout:
+        pass
+    proc.wait()
+    return first, time.perf_counter() - t0
+
+
+def run() -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+
+    def out(label: str, figure: str) -> None:
+        rows.append((label, figure))
+        print(f"  {label:<52} {figure}", flush=True)
+
+    n = int(os.environ.get("GIPCHECK_BENCH_FILES", "600"))
+    many = int(os.environ.get("GIPCHECK_BENCH_MANY", "10000"))
+    with tempfile.TemporaryDirectory(prefix="gipcheck-bench-") as tmp:
+        base = Path(tmp)
+        one = _folder(base, 1) / "00000.txt"
+        folder = _folder(base, n)
+        _timed([str(one)])  # warm the rule-set and grammar caches
+        t_one, rss_one, _ = _timed([str(one)])
+        load = os.getloadavg()[0]
+        t1, _, l1 = _timed(["--jobs", "1", str(folder)])
+        t2, _, l2 = _timed(["--jobs", "2", str(folder)])
+        assert l1 == l2 == n, (l1, l2, n)
+        out(f"(g) files/s, --jobs 1, {n} files", f"{n / t1:,.0f}  ({t1:.1f} s)")
+        out(f"(g) files/s, --jobs 2, {n} files", f"{n / t2:,.0f}  ({t2:.1f} s)")
+        out("(g) --jobs 2 / --jobs 1 (goal ≥ 1.8× on 2 idle cores)",
+            f"{t1 / t2:.2f}×  (load average {load:.1f} on {os.cpu_count()} CPU(s) when it started)")
+        first, total = _first_line(["--jobs", "2", str(folder)])
+        out("(h) first output line, --jobs 2", f"{first:.2f} s = {first / t_one:.2f}× a one-file run "
+                                               f"({t_one:.2f} s); whole run {total:.1f} s")
+        small = _folder(base, 100)
+        _, rss_small, _ = _timed(["--jobs", "1", str(small)])
+        big = _folder(base, many)
+        t_big, rss_big, lines = _timed(["--jobs", "1", str(big)])
+        assert lines == many, (lines, many)
+        out(f"(i) peak RSS, {many} files streamed, --jobs 1 (goal < 60 MB)",
+            f"{rss_big / 1024:.1f} MB  ({t_big:.0f} s); one file {rss_one / 1024:.1f} MB, "
+            f"100 files {rss_small / 1024:.1f} MB")
+        out("(i) growth per file, 100 → {:,} files".format(many),
+            f"{(rss_big - rss_small) * 1024 / (many - 100):,.0f} bytes")
+    return rows
+
+
+if __name__ == "__main__":
+    print(f"gipcheck batch bench: {len(FIXTURES)} text fixtures copied, Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPU(s)")
+    figures = run()
+    print("\n| figure | value |\n|---|---|")
+    for label, figure in figures:
+        print(f"| {label} | {figure} |")
