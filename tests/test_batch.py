@@ -187,26 +187,37 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path):
 
 # --------------------------------------------------------------------------- a batch survives its worst file
 
-def _die_on_marked(job):
-    if "die" in Path(job.name).name:
-        os._exit(17)  # a worker killed outright: no exception, no result
-    return _real_check_job(job)
+class DieOnMarked:
+    """A batch check whose summary kills the worker process outright on a file named *die*."""
+
+    def summarize(self, result):
+        if "die" in Path(result.path).name:
+            os._exit(17)  # no exception, no result: the worker is simply gone
+        return None
+
+    def finish(self, summaries):
+        return {}
 
 
-_real_check_job = batch.check_job
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_a_worker_that_dies_is_gip005_for_its_file_and_the_batch_goes_on(tmp_path: Path, start: str):
+    import threading
 
-
-def test_a_worker_that_dies_is_gip005_for_its_file_and_the_batch_goes_on(tmp_path: Path, monkeypatch):
     root = folder(tmp_path, 9)
     shutil.copy(TEXTS[0], root / "0004-die.txt")
-    monkeypatch.setattr(batch, "check_job", _die_on_marked)  # forked workers inherit the patch
     paths = sorted(str(p) for p in root.iterdir())
-    results = list(api.check_paths(paths, api.Options(), jobs=2))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # another thread running: workers come from a fork server
+    if start == "forkserver":
+        other.start()
+    try:
+        results = list(api.check_paths(paths, api.Options(), jobs=2, batch_checks=[DieOnMarked()]))
+    finally:
+        stop.set()
     assert [r.path for r in results] == paths
     dead = [r for r in results if "die" in Path(r.path).name]
     assert len(dead) == 1 and [f.rule for f in dead[0].findings] == ["GIP005"] and dead[0].crashed
     assert "检查进程意外退出" in dead[0].findings[0].message
-    monkeypatch.setattr(batch, "check_job", _real_check_job)
     alive = {r.path: triples(r.findings) for r in results if "die" not in Path(r.path).name}
     assert alive == {p: triples(api.check_file(p).findings) for p in paths if "die" not in Path(p).name}
 
@@ -351,3 +362,21 @@ def test_check_paths_runs_on_a_local_dask_cluster(tmp_path: Path):
     assert [r.path for r in results] == paths
     assert [triples(r.findings) for r in results] == expected
     assert [f.rule for r in results if r.path == str(hostile) for f in r.findings] == ["GIP001"]
+
+
+def test_reporters_describe_the_rules_of_every_file_not_only_the_first(tmp_path: Path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(TEXTS[0], tmp_path / "a" / "1.txt")
+    shutil.copy(TEXTS[0], tmp_path / "b" / "2.txt")
+    (tmp_path / "b" / "local.yaml").write_text(
+        "rules:\n  - id: GIP990\n    name: local-street-name\n    severity: warning\n"
+        "    summary: {zh: 本地规则：出现街道名, en: 'Local rule: a street name'}\n"
+        "    message: {zh: 出现街道名, en: A street name}\n"
+        "    examples:\n      - fail: \"衢州市三衢路\\n\"\n      - pass: \"无\\n\"\n"
+        "checks:\n  - rule: GIP990\n    check: pattern_absent\n    params:\n      patterns: ['衢州市三衢路']\n",
+        encoding="utf-8")
+    (tmp_path / "b" / ".gipcheck.yaml").write_text("extend-rules: [local.yaml]\n", encoding="utf-8")
+    proc = run_cli("check", "--format", "sarif", str(tmp_path))
+    rules = {r["id"]: r for r in json.loads(proc.stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["GIP990"]["fullDescription"]["text"] == "本地规则：出现街道名"
