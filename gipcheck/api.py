@@ -28,7 +28,7 @@ from .rules import RuleSet, load_rules
 from .settings import Options, Settings, resolve
 
 if TYPE_CHECKING:
-    from .batch import BatchCheck
+    from .batch import BatchCheck, Job
 
 __all__ = ["Options", "Settings", "check", "check_bytes", "check_extracted", "check_file", "check_paths",
            "check_text", "expand_paths", "loaded_rules", "parse", "resolve", "rules", "run"]
@@ -215,9 +215,11 @@ def _apply_baseline(fr: FileResult, known: dict[str, dict[str, int]]) -> None:
     fr.suppressed += bl.filter_file(fr, known)
 
 
-def _jobs(paths: Sequence[str], settings: Settings | Options | None) -> Iterator["Job"]:
-    from .batch import Job
+def _jobs(paths: Sequence[str], settings: Settings | Options | None) -> Iterator[Job]:
+    """One job per file, its settings resolved here as it is about to be submitted."""
     import sys
+
+    from .batch import Job
 
     for p in paths:
         if isinstance(settings, Options):
@@ -249,7 +251,7 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Op
     """
     from . import batch
 
-    files = [p for p in expand_paths(str(p) if p == "-" else p for p in paths)]
+    files = list(expand_paths(paths))  # names only (a few MB for 100,000 files); the work is lazy
     known = None
     if isinstance(settings, Settings) and settings.baseline:
         known = _load_baseline(settings.baseline)

@@ -8,6 +8,7 @@ fail-on. Resolution runs in the calling process (configuration errors surface th
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,10 +72,15 @@ def resolve(path: str, settings: Settings | None = None) -> Options:
     from .config import config_for  # pydantic and yaml only when settings are resolved
 
     s = settings or Settings()
-    c = config_for(path, s.config, s.isolated)
+    try:
+        c = config_for(path, s.config, s.isolated)
+        per_file = c.ignores_for(path)
+    except (OSError, RuntimeError):  # a path that cannot be resolved (a symlink loop): its folder's config
+        c = config_for(os.path.dirname(os.path.abspath(path)), s.config, s.isolated)
+        per_file = []
     cfg = c.model
     select = list(s.select) if s.select is not None else list(cfg.select or [])
-    ignore = list(cfg.ignore) + c.ignores_for(path) + list(s.ignore)
+    ignore = list(cfg.ignore) + per_file + list(s.ignore)
     sel = Selection(select, ignore, list(cfg.extend_select) + list(s.extend_select), dict(cfg.severity))
     return Options(profile=s.profile or cfg.profile, lang=s.lang or cfg.lang or "zh", selection=sel,
                    extra_rules=tuple(c.extra_rules() + [str(Path(r).resolve()) for r in s.rules]),

@@ -380,3 +380,14 @@ def test_reporters_describe_the_rules_of_every_file_not_only_the_first(tmp_path:
     proc = run_cli("check", "--format", "sarif", str(tmp_path))
     rules = {r["id"]: r for r in json.loads(proc.stdout)["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["GIP990"]["fullDescription"]["text"] == "本地规则：出现街道名"
+
+
+def test_a_symlink_loop_among_the_paths_is_one_gip001_and_the_others_are_checked(tmp_path: Path):
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    shutil.copy(TEXTS[0], tmp_path / "a.txt")
+    proc = run_cli("check", "--format", "jsonl", str(loop), str(tmp_path / "a.txt"))
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert "Traceback" not in proc.stderr and proc.returncode == 1
+    assert [x["path"] for x in lines] == [str(loop), str(tmp_path / "a.txt")]
+    assert [f["rule"] for f in lines[0]["findings"]] == ["GIP001"] and lines[1]["profile"]
