@@ -40,12 +40,17 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
-def _timed(args: list[str]) -> tuple[float, int, int]:
-    """(wall seconds, max RSS in KB of that process, lines printed)."""
+CPU: dict[str, float] = {}
+
+
+def _timed(args: list[str], label: str = "") -> tuple[float, int, int]:
+    """(wall seconds, max RSS in KB of that process, lines printed); CPU[label]: its CPU seconds and its
+    workers' (user + system of the process and every child it waited for)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(CLI + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
     lines = sum(1 for _ in proc.stdout)
     _, _, usage = os.wait4(proc.pid, 0)
+    CPU[label] = usage.ru_utime + usage.ru_stime
     return time.perf_counter() - t0, usage.ru_maxrss, lines
 
 
@@ -75,15 +80,22 @@ def run() -> list[tuple[str, str]]:
         one = _folder(base, 1) / "00000.txt"
         folder = _folder(base, n)
         _timed([str(one)])  # warm the rule-set and grammar caches
-        t_one, rss_one, _ = _timed([str(one)])
+        t_one, rss_one, _ = _timed([str(one)], "one")
         load = os.getloadavg()[0]
-        t1, _, l1 = _timed(["--jobs", "1", str(folder)])
-        t2, _, l2 = _timed(["--jobs", "2", str(folder)])
+        t1, _, l1 = _timed(["--jobs", "1", str(folder)], "j1")
+        t2, _, l2 = _timed(["--jobs", "2", str(folder)], "j2")
         assert l1 == l2 == n, (l1, l2, n)
-        out(f"(g) files/s, --jobs 1, {n} files", f"{n / t1:,.0f}  ({t1:.1f} s)")
-        out(f"(g) files/s, --jobs 2, {n} files", f"{n / t2:,.0f}  ({t2:.1f} s)")
-        out("(g) --jobs 2 / --jobs 1 (goal ≥ 1.8× on 2 idle cores)",
+        out(f"(g) files/s, --jobs 1, {n} files", f"{n / t1:,.0f}  ({t1:.1f} s wall, {CPU['j1']:.1f} s CPU)")
+        out(f"(g) files/s, --jobs 2, {n} files", f"{n / t2:,.0f}  ({t2:.1f} s wall, {CPU['j2']:.1f} s CPU in all)")
+        out("(g) --jobs 2 / --jobs 1, wall (goal ≥ 1.8× on 2 idle cores)",
             f"{t1 / t2:.2f}×  (load average {load:.1f} on {os.cpu_count()} CPU(s) when it started)")
+        # On a shared machine the wall ratio says more about the neighbours than about gipcheck. The CPU
+        # both runs spent tells what parallelism costs: with the one-file run's CPU as the serial part
+        # (start-up), --jobs 2 on two idle cores would take serial + (rest / 2).
+        serial = CPU["one"]
+        projected = CPU["j1"] / (serial + max(0.0, CPU["j2"] - serial) / 2)
+        out("(g) CPU --jobs 2 / --jobs 1 (the cost of the pool)", f"{CPU['j2'] / CPU['j1']:.2f}×")
+        out("(g) projected --jobs 2 speed-up on 2 idle cores, from CPU", f"{projected:.2f}×")
         first, total = _first_line(["--jobs", "2", str(folder)])
         out("(h) first output line, --jobs 2", f"{first:.2f} s = {first / t_one:.2f}× a one-file run "
                                                f"({t_one:.2f} s); whole run {total:.1f} s")
