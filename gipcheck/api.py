@@ -220,13 +220,11 @@ def _jobs(paths: Sequence[str], settings: Settings | Options | None) -> Iterator
     import sys
 
     from .batch import Job
+    from .settings import Resolver
 
+    resolver = None if isinstance(settings, Options) else Resolver(settings)
     for p in paths:
-        if isinstance(settings, Options):
-            opts = settings
-        else:
-            s = settings or Settings()
-            opts = resolve(s.stdin_filename or "." if p == "-" else p, s)
+        opts = settings if resolver is None else resolver.options(p)
         rules(opts.extra_rules)  # here, not in a worker: a bad rule file is the caller's error (exit 2)
         if p == "-":
             name = settings.stdin_filename if isinstance(settings, Settings) and settings.stdin_filename else "-"

@@ -85,3 +85,32 @@ def resolve(path: str, settings: Settings | None = None) -> Options:
     return Options(profile=s.profile or cfg.profile, lang=s.lang or cfg.lang or "zh", selection=sel,
                    extra_rules=tuple(c.extra_rules() + [str(Path(r).resolve()) for r in s.rules]),
                    limits=limits_from(c), fail_on=s.fail_on or cfg.fail_on or "error")
+
+
+class Resolver:
+    """:func:`resolve` for many files, remembered per folder: files side by side share one configuration,
+    so a batch pays for the search once per folder (per-file ignores and symlinks still resolve per file)."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self._by_folder: dict[str, Options | None] = {}
+
+    def options(self, path: str) -> Options:
+        if path == "-" or os.path.islink(path):
+            return resolve(self.settings.stdin_filename or "." if path == "-" else path, self.settings)
+        folder = os.path.dirname(path)
+        opts = self._by_folder.get(folder)
+        if opts is None:
+            opts = resolve(path, self.settings)
+            if not _has_per_file_ignores(path, self.settings):
+                self._by_folder[folder] = opts
+        return opts
+
+
+def _has_per_file_ignores(path: str, settings: Settings) -> bool:
+    from .config import config_for
+
+    try:
+        return bool(config_for(path, settings.config, settings.isolated).model.per_file_ignores)
+    except (OSError, RuntimeError):
+        return True
