@@ -133,40 +133,62 @@ def _broken(fut: Future) -> bool:
     return fut.done() and not fut.cancelled() and isinstance(fut.exception(), BrokenProcessPool)
 
 
+def work_chunk(jobs: list[Job], checks: tuple[BatchCheck, ...] = ()) -> list[tuple[FileResult, tuple[Any, ...]]]:
+    """A few files in one task: one round trip to the worker instead of one per file."""
+    return [work(job, checks) for job in jobs]
+
+
 def _ordered(jobs: Iterator[Job], checks: tuple[BatchCheck, ...], executor: Executor, window: int,
-             restart: Callable[[], Executor] | None) -> Iterator[tuple[FileResult, tuple[Any, ...]]]:
-    pending: deque[tuple[Job, Future]] = deque()
+             restart: Callable[[], Executor] | None,
+             chunk: int = 1) -> Iterator[tuple[FileResult, tuple[Any, ...]]]:
+    """Results in input order. Tasks hold up to ``chunk`` files (the first ones one each, so the first
+    result comes soon); at most ``window`` files are in flight."""
+    pending: deque[tuple[list[Job], Future]] = deque()
+    in_flight = 0
+    submitted = 0
     none = (None,) * len(checks)
 
     def fill() -> None:
-        while len(pending) < window:
-            job = next(jobs, None)
-            if job is None:
+        nonlocal in_flight, submitted
+        while in_flight < window:
+            size = 1 if submitted < 2 * window // chunk else chunk
+            group = [job for job in (next(jobs, None) for _ in range(size)) if job is not None]
+            if not group:
                 return
-            pending.append((job, executor.submit(work, job, checks)))
+            pending.append((group, executor.submit(work_chunk, group, checks)))
+            in_flight += len(group)
+            submitted += 1
+            if len(group) < size:
+                return
+
+    def died(job: Job) -> tuple[FileResult, tuple[Any, ...]]:
+        return internal_error(job.name, job.opts, _DIED[_lang(job)]), none
 
     fill()
     while pending:
-        job, fut = pending.popleft()
+        group, fut = pending.popleft()
         try:
-            res = fut.result()
+            results = fut.result()
         except BrokenProcessPool:
             if restart is None:  # not our pool: it cannot be replaced
-                res = (internal_error(job.name, job.opts, _DIED[_lang(job)]), none)
+                results = [died(job) for job in group]
             else:
                 # Every file in flight failed with the pool; which one killed its worker is unknown.
-                # Run this one alone in a fresh pool: if that breaks too, it is the culprit.
+                # Run these alone, each in a fresh pool if need be: one that breaks it again is the culprit.
                 executor = restart()
-                try:
-                    res = executor.submit(work, job, checks).result()
-                except BrokenProcessPool:
-                    executor = restart()
-                    res = (internal_error(job.name, job.opts, _DIED[_lang(job)]), none)
-                pending = deque((j, executor.submit(work, j, checks) if _broken(f) else f) for j, f in pending)
+                results = []
+                for job in group:
+                    try:
+                        results.extend(executor.submit(work_chunk, [job], checks).result())
+                    except BrokenProcessPool:
+                        executor = restart()
+                        results.append(died(job))
+                pending = deque((g, executor.submit(work_chunk, g, checks) if _broken(f) else f) for g, f in pending)
         except Exception as exc:  # Dask's KilledWorker, a cancelled future, a result that would not unpickle
-            res = (internal_error(job.name, job.opts, _describe(exc)), none)
+            results = [(internal_error(job.name, job.opts, _describe(exc)), none) for job in group]
+        in_flight -= len(group)
         fill()
-        yield res
+        yield from results
 
 
 def _lang(job: Job) -> str:
@@ -198,7 +220,10 @@ def run(jobs: Iterable[Job], *, workers: int = 1, executor: Executor | None = No
         if executor is None:
             results: Iterator[tuple[FileResult, tuple[Any, ...]]] = (work(job, checks) for job in it)
         else:
-            results = _ordered(it, checks, executor, window or max(8, 4 * workers), restart if own else None)
+            # our own pool gets a few files per task (less IPC per file); a foreign executor one each, so
+            # that a failed task names one file
+            results = _ordered(it, checks, executor, window or max(8, 4 * workers), restart if own else None,
+                               chunk=4 if own else 1)
         for fr, sums in results:
             if checks:
                 fail_on[fr.path] = fr.fail_on
