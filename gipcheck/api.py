@@ -215,7 +215,7 @@ def _apply_baseline(fr: FileResult, known: dict[str, dict[str, int]]) -> None:
     fr.suppressed += bl.filter_file(fr, known)
 
 
-def _jobs(paths: Sequence[str], settings: Settings | Options | None) -> Iterator[Job]:
+def _jobs(paths: Sequence[str], settings: Settings | Options | None, keep_lines: bool = True) -> Iterator[Job]:
     """One job per file, its settings resolved here as it is about to be submitted."""
     import sys
 
@@ -228,14 +228,14 @@ def _jobs(paths: Sequence[str], settings: Settings | Options | None) -> Iterator
         rules(opts.extra_rules)  # here, not in a worker: a bad rule file is the caller's error (exit 2)
         if p == "-":
             name = settings.stdin_filename if isinstance(settings, Settings) and settings.stdin_filename else "-"
-            yield Job(name, opts, sys.stdin.buffer.read())
+            yield Job(name, opts, sys.stdin.buffer.read(), keep_lines)
         else:
-            yield Job(p, opts)
+            yield Job(p, opts, None, keep_lines)
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Options | None = None, *,
                 jobs: int | None = None, executor: Executor | None = None,
-                batch_checks: Sequence["BatchCheck"] = ()) -> Iterator[FileResult]:
+                batch_checks: Sequence["BatchCheck"] = (), lines: bool = True) -> Iterator[FileResult]:
     """Check many files (folders are walked; ``-`` is stdin); yield one result per file in input
     order, each as soon as it and those before it are done; a bad file never stops the rest.
 
@@ -245,7 +245,8 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Op
     any ``concurrent.futures.Executor`` instead (``distributed.Client(...).get_executor()`` runs the
     batch on a Dask cluster; its workers must see the same paths). ``batch_checks`` see every
     report (:class:`gipcheck.batch.BatchCheck`); their findings follow the per-file results, as one
-    more result per path with ``stage == "batch"``.
+    more result per path with ``stage == "batch"``. ``lines=False`` leaves ``result.lines`` (the text)
+    empty, so results cost less to send back from workers, when nothing will show the text.
     """
     from . import batch
 
@@ -253,10 +254,11 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Op
     known = None
     if isinstance(settings, Settings) and settings.baseline:
         known = _load_baseline(settings.baseline)
+        lines = True  # the baseline matches findings by the text of their line
     workers = jobs if jobs is not None else batch.default_workers()
     if len(files) < 2 and executor is None:
         workers = 1
-    for fr in batch.run(_jobs(files, settings), workers=max(1, workers), executor=executor, checks=batch_checks):
+    for fr in batch.run(_jobs(files, settings, lines), workers=max(1, workers), executor=executor, checks=batch_checks):
         if known is not None:
             _apply_baseline(fr, known)
         yield fr

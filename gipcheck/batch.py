@@ -36,6 +36,7 @@ class Job:
     name: str
     opts: Options
     data: bytes | None = None
+    keep_lines: bool = True  # False: the result travels back without the text (nothing will show it)
 
 
 class BatchCheck(Protocol):
@@ -104,6 +105,8 @@ def work(job: Job, checks: tuple[BatchCheck, ...] = ()) -> tuple[FileResult, tup
             summaries.append(check.summarize(fr))
         except Exception:  # a report the batch check cannot summarise takes no part in it
             summaries.append(None)
+    if not job.keep_lines:
+        fr.lines = []
     return fr, tuple(summaries)
 
 
@@ -115,11 +118,22 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def _warm() -> None:
+    """Build the parser and the converters once here, so forked workers start with them."""
+    from . import api
+
+    try:
+        api.check_text("一、概述\n2020年\n")
+    except Exception:  # only a head start: a worker that needs them builds them itself
+        pass
+
+
 def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of worker processes: forked where that is safe (Linux, no other thread running), so the
-    workers start at once with the rule set already loaded; otherwise from a fork server."""
+    workers start at once with the rule set and parser already loaded; otherwise from a fork server."""
     methods = multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        _warm()
         ctx = multiprocessing.get_context("fork")
     elif "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")

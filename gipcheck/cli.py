@@ -237,7 +237,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     progress = _Progress(len(files), sys.stderr.isatty() and not getattr(args, "quiet", False))
     internal: Exception | None = None
     try:
-        for fr in api.check_paths(files, settings, jobs=args.jobs):
+        shows_text = args.format in ("text", "html") or recorder is not None
+        for fr in api.check_paths(files, settings, jobs=args.jobs, lines=shows_text):
             summary.add(fr)
             refresh_meta()
             if recorder is not None:
