@@ -4,11 +4,15 @@ Pipeline, one module per stage: read → normalize → segment → parse (Lark) 
 (rules/*.yaml) → findings → report. The public API is in :mod:`gipcheck.api`; many files at once
 run through :mod:`gipcheck.batch` (process pool or any executor, in input order, streamed).
 """
-from .api import Options, Settings, __version__, check, check_file, check_paths, check_text, parse, run
+from .api import (Lang, Options, Profile, Settings, __version__, check, check_file, check_paths, check_text, options,
+                  parse, run)
 from .ast import Document
-from .model import FileResult, Finding, RunResult
+from .engine import Selection
+from .model import FileResult, Finding, RunResult, Severity
+from .ruleids import UnknownRule
 
 Report = FileResult  # the result for one report
 
-__all__ = ["Document", "FileResult", "Finding", "Options", "Settings", "Report", "RunResult", "__version__", "check",
-           "check_file", "check_paths", "check_text", "parse", "run"]
+__all__ = ["Document", "FileResult", "Finding", "Lang", "Options", "Profile", "Report", "RunResult", "Selection",
+           "Settings", "Severity", "UnknownRule", "__version__", "check", "check_file", "check_paths", "check_text",
+           "options", "parse", "run"]

@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 
 from . import api
-from .config import config_for
+from .config import ConfigError, config_for
 from .model import RunResult
 from .read import InputError, read_path
 from .report import FORMATS, ReportContext, open_writer, rule_meta
-from .rules import RuleFileError
+from .ruleids import UnknownRule, resolve
+from .rules import RuleFileError, RuleSet
 
 INTERNAL_ERROR = 3  # gipcheck failed (a bug): not "the report has findings" (1) nor "you asked wrongly" (2)
 
@@ -25,7 +26,7 @@ HELP = {
         "check": "检查报告（文件或文件夹）", "paths": "报告文件或文件夹", "format": "输出格式（默认 text）",
         "output": "把结果写入文件而不是屏幕", "fail-on": "达到此级别的问题使退出码为 1（默认 error）",
         "baseline": "隐藏基线文件中已记录的问题", "write-baseline": "把当前问题记录为基线（默认 .gipcheck-baseline.json）",
-        "statistics": "只统计每条规则的问题数", "color": "彩色输出", "no-source": "不显示问题所在的原文",
+        "statistics": "只统计每条规则的问题数（各种输出格式均可）", "color": "彩色输出", "no-source": "不显示问题所在的原文",
         "profile": "指定规则集（默认按报告年度）", "select": "只检查这些规则或前缀（如 GIP2,GIP404）",
         "extend-select": "在选择中增加规则", "ignore": "跳过这些规则或前缀", "lang": "提示语言（zh 中文，en 英文）",
         "rules": "额外的规则文件（YAML）", "config": "使用此配置文件，不再向上查找", "isolated": "忽略所有配置文件",
@@ -38,6 +39,8 @@ HELP = {
         "file": "报告文件",
         "stdin-filename": "从标准输入（路径写作 -）读取时使用的文件名（用于查找配置和显示）",
         "jobs": "同时检查的进程数（默认使用全部 CPU 核心）",
+        "exit-zero": "即使发现问题，退出码也为 0（配置错误等仍为 2）", "quiet": "只输出问题：不输出汇总，也不输出“未发现问题”",
+        "rules-rules": "同时列出此规则文件（YAML）中的规则", "version": "显示版本号并退出",
     },
     "en": {
         "prog": "Lint Chinese government information disclosure annual reports: structure, required content, "
@@ -46,7 +49,7 @@ HELP = {
         "output": "write the report to FILE instead of stdout", "fail-on": "lowest severity that makes the exit code 1 (default error)",
         "baseline": "hide the findings recorded in this baseline file",
         "write-baseline": "record today's findings as the baseline (default .gipcheck-baseline.json) and exit 0",
-        "statistics": "print counts per rule instead of findings", "color": "coloured output",
+        "statistics": "print counts per rule instead of findings (in the chosen --format)", "color": "coloured output",
         "no-source": "do not print the source line under a finding",
         "profile": "force a rule profile (default: from the report year)", "select": "only these rules or prefixes (GIP2,GIP404)",
         "extend-select": "add rules to the selection", "ignore": "skip these rules or prefixes", "lang": "message language (zh, en)",
@@ -63,13 +66,59 @@ HELP = {
         "raw": "print the text as read (extracted); finding line numbers refer to it", "file": "report file",
         "stdin-filename": "the file name to use for a report read from stdin (PATH -): config lookup and messages",
         "jobs": "check N files at once in worker processes (default: every core)",
+        "exit-zero": "exit 0 even when there are findings (usage and configuration errors still exit 2)",
+        "quiet": "print findings only: no summary, no 'no problems found' lines",
+        "rules-rules": "also list the rules of this rule file (YAML)", "version": "show the version and exit",
     },
 }
 PROFILES = ["gip-2008", "gip-2019", "gip-2021"]
+STATISTICS_FORMATS = ("text", "json", "jsonl", "html", "github")
+
+# What the command line itself says (not the findings), in the interface language.
+SAY = {
+    "zh": {"no-files": "gipcheck: 在 {paths} 中没有找到报告文件",
+           "wrote": "gipcheck: 已将 {files} 个文件的 {n} 个问题写入基线 {path}",
+           "no-statistics": "gipcheck: --statistics 不能用于 {format} 格式（可用：{formats}）",
+           "no-annotations": "gipcheck test: 在 {paths} 中没有找到任何测试注释（如 <!-- ruleid: GIP602 -->），没有检查任何内容",
+           "tested": "{passed} 项通过，{failed} 项失败",
+           "writes-input": "gipcheck: {path} 是要检查的文件之一；gipcheck 从不写入被检查的文件",
+           "internal": "gipcheck: 内部错误：{error}；上面已输出 {files} 个文件的检查结果；请把此信息报告给 gipcheck 的维护者",
+           "crash": "gipcheck: 内部错误：{error}；请把此信息报告给 gipcheck 的维护者"},
+    "en": {"no-files": "gipcheck: no report files found in {paths}",
+           "wrote": "gipcheck: wrote {n} finding(s) of {files} file(s) to {path}",
+           "no-statistics": "gipcheck: --statistics cannot be used with --format {format} (use one of: {formats})",
+           "no-annotations": "gipcheck test: no test annotation (such as <!-- ruleid: GIP602 -->) found in {paths}; nothing was tested",
+           "tested": "{passed} passed, {failed} failed",
+           "writes-input": "gipcheck: {path}: is one of the files to check; gipcheck never writes to them",
+           "internal": "gipcheck: internal error: {error}; {files} file(s) were checked and reported above; "
+                       "please report this to the gipcheck maintainers",
+           "crash": "gipcheck: internal error: {error}; please report this to the gipcheck maintainers"},
+}
+_UI = {"lang": "zh"}
+
+
+def _ui_lang(args: argparse.Namespace | None = None) -> str:
+    """The interface language: --lang, else GIPCHECK_LANG, else Chinese."""
+    lang = getattr(args, "lang", None) if args is not None else None
+    return lang if lang in ("zh", "en") else _UI["lang"]
+
+
+def _say(key: str, **values: object) -> str:
+    return SAY[_UI["lang"]][key].format(**values)
+
+
+def use_color(choice: str, output: str | None) -> bool:
+    """--color always forces colour; auto colours a terminal unless NO_COLOR is set (no-color.org):
+    then no escape codes at all, bold included."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return output is None and sys.stdout.isatty()
 
 
 def _csv(value: str) -> list[str]:
-    return [v.strip().upper() for v in value.split(",") if v.strip()]
+    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def _help_lang(argv: list[str]) -> str:
@@ -81,11 +130,47 @@ def _help_lang(argv: list[str]) -> str:
     return "en" if os.environ.get("GIPCHECK_LANG", "").lower().startswith("en") else "zh"
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse without silent abbreviations (``--form`` is not ``--format``), whose error for a
+    misspelt option names the option that was meant."""
+
+    lang = "zh"  # the interface language, set by build_parser
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def _all_options(self) -> list[str]:
+        opts = list(self._option_string_actions)
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sp in action.choices.values():
+                    opts += list(sp._option_string_actions)
+        return opts
+
+    def error(self, message: str):  # type: ignore[override]
+        import difflib
+        import re as _re
+
+        for word in _re.findall(r"(--?[\w-]+)", message):
+            if word in self._all_options():
+                continue
+            near = difflib.get_close_matches(word.split("=", 1)[0], self._all_options(), n=1, cutoff=0.6)
+            if near:
+                message += (f"（是否想写 {near[0]}？）" if self.lang == "zh" else f" (did you mean {near[0]}?)")
+                break
+        super().error(message)
+
+
 def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
+    from .i18n import use_language
+
+    use_language(lang)  # argparse's own strings (usage:, options, errors) in the same language
     h = HELP[lang]
-    p = argparse.ArgumentParser(prog="gipcheck", description=h["prog"])
-    p.add_argument("--version", action="version", version=f"gipcheck {api.__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    Parser.lang = lang
+    p = Parser(prog="gipcheck", description=h["prog"])
+    p.add_argument("--version", action="version", version=f"gipcheck {api.__version__}", help=h["version"])
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     c = sub.add_parser("check", help=h["check"], description=h["check"])
     c.add_argument("paths", nargs="+", metavar="PATH", help=h["paths"])
@@ -96,6 +181,8 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     c.add_argument("--baseline", metavar="FILE", help=h["baseline"])
     c.add_argument("--write-baseline", metavar="FILE", nargs="?", const=".gipcheck-baseline.json", help=h["write-baseline"])
     c.add_argument("--statistics", action="store_true", help=h["statistics"])
+    c.add_argument("--exit-zero", action="store_true", help=h["exit-zero"])
+    c.add_argument("--quiet", "-q", action="store_true", help=h["quiet"])
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto", help=h["color"])
     c.add_argument("--no-source", action="store_true", help=h["no-source"])
     c.add_argument("--stdin-filename", metavar="NAME", help=h["stdin-filename"])
@@ -110,15 +197,16 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     ts.add_argument("--examples", action="store_true", help=h["examples"])
     ts.add_argument("--profile", choices=PROFILES, help=h["profile"])
     ts.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules"])
-    ts.add_argument("--lang", choices=["zh", "en"], default="zh", help=h["lang"])
+    ts.add_argument("--lang", choices=["zh", "en"], default=lang, help=h["lang"])
 
     r = sub.add_parser("rules", help=h["rules-cmd"], description=h["rules-cmd"])
-    r.add_argument("--lang", choices=["zh", "en"], default="zh", help=h["lang"])
+    r.add_argument("--lang", choices=["zh", "en"], default=lang, help=h["lang"])
     r.add_argument("--format", choices=["text", "json"], default="text", help=h["rules-format"])
+    r.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules-rules"])
 
     e = sub.add_parser("explain", help=h["explain"], description=h["explain"])
     e.add_argument("rule", help=h["rule"])
-    e.add_argument("--lang", choices=["zh", "en"], default="zh", help=h["lang"])
+    e.add_argument("--lang", choices=["zh", "en"], default=lang, help=h["lang"])
     e.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules"])
 
     pa = sub.add_parser("parse", help=h["parse"], description=h["parse"])
@@ -149,7 +237,7 @@ def settings_from(args: argparse.Namespace) -> api.Settings:
         profile=args.profile, lang=args.lang, select=tuple(args.select) if args.select is not None else None,
         extend_select=tuple(args.extend_select), ignore=tuple(args.ignore), rules=tuple(args.rules),
         config=args.config, isolated=args.isolated, fail_on=getattr(args, "fail_on", None),
-        stdin_filename=getattr(args, "stdin_filename", None))
+        stdin_filename=getattr(args, "stdin_filename", None), origin="cli")
 
 
 def _positive(value: str) -> int:
@@ -200,34 +288,36 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     files = list(api.expand_paths(args.paths))
     if not files:
-        print("gipcheck: no report files found in " + ", ".join(args.paths), file=sys.stderr)
+        print(_say("no-files", paths="、".join(args.paths) if _ui_lang(args) == "zh" else ", ".join(args.paths)),
+              file=sys.stderr)
         return 2
     for target in (args.output, args.write_baseline):
         clash = target and next((f for f in files if f != "-" and _same_file(f, target)), None)
         if clash:
-            print(f"gipcheck: {target}: is one of the files to check; gipcheck never writes to them", file=sys.stderr)
+            print(_say("writes-input", path=target), file=sys.stderr)
             return 2
     settings = settings_from(args)
     if args.baseline:
         try:
             settings = api.Settings(**{**settings.__dict__, "baseline": bl.load(args.baseline)})
         except bl.BaselineError as exc:
-            print(f"gipcheck: {exc}", file=sys.stderr)
+            print(f"gipcheck: {exc.message(_ui_lang(args))}", file=sys.stderr)
             return 2
-    first = api.resolve(args.stdin_filename or "." if files[0] == "-" else files[0], settings)
-    ctx = ReportContext(lang=first.lang, color=False, rules={}, show_source=not args.no_source,
-                        statistics=args.statistics)
-    ctx.color = args.format == "text" and (args.color == "always" or (
-        args.color == "auto" and args.output is None and sys.stdout.isatty()))
+    if args.statistics and args.format not in STATISTICS_FORMATS:
+        print(_say("no-statistics", format=args.format, formats=", ".join(STATISTICS_FORMATS)), file=sys.stderr)
+        return 2
+    first = api.resolve_settings(args.stdin_filename or "." if files[0] == "-" else files[0], settings)
+    lang = first.lang
+    ctx = ReportContext(lang=lang, color=use_color(args.color, args.output) and args.format == "text",
+                        rules={}, show_source=not args.no_source, statistics=args.statistics, quiet=args.quiet)
     seen_rule_sets: set[tuple[str, ...]] = set()
 
     def refresh_meta() -> None:  # every rule set any file used, not only the first file's
         for key, rs in api.loaded_rules().items():
             if key not in seen_rule_sets:
                 seen_rule_sets.add(key)
-                ctx.rules.update(rule_meta(rs))
+                ctx.rules.update(rule_meta(rs, lang))
 
-    api.rules(first.extra_rules)
     refresh_meta()
     summary = Summary()
     recorder = bl.Recorder() if args.write_baseline else None
@@ -249,7 +339,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             else:
                 writer.file(fr)
             progress.advance(fr.path)
-    except (RuleFileError, InputError, bl.BaselineError, OSError, KeyboardInterrupt):
+    except (RuleFileError, UnknownRule, InputError, bl.BaselineError, OSError, KeyboardInterrupt):
         raise
     except Exception as exc:  # a bug of gipcheck outside any one file: say so, after what was checked
         internal = exc
@@ -261,7 +351,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             elif args.statistics and recorder is None:
                 from .report.statistics import render_statistics
 
-                out.write(render_statistics(RunResult(kept, api.__version__), ctx))
+                out.write(render_statistics(RunResult(kept, api.__version__), ctx, args.format))
         finally:
             if out is not sys.stdout:
                 out.close()
@@ -272,20 +362,21 @@ def _cmd_check(args: argparse.Namespace) -> int:
             tb = tb.tb_next
         if tb is not None:
             where = f" ({os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno})"
-        print(f"gipcheck: internal error: {type(internal).__name__}: {internal}{where}; "
-              f"{summary.files} file(s) were checked and reported above; please report this to the gipcheck "
-              f"maintainers", file=sys.stderr)
+        print(_say("internal", error=f"{type(internal).__name__}: {internal}{where}", files=summary.files),
+              file=sys.stderr)
         return INTERNAL_ERROR
     if recorder is not None:
         n = recorder.write(args.write_baseline)
-        print(f"gipcheck: wrote {n} finding(s) of {summary.files} file(s) to {args.write_baseline}", file=sys.stderr)
+        if not args.quiet:
+            print(_say("wrote", n=n, files=summary.files, path=args.write_baseline), file=sys.stderr)
         return INTERNAL_ERROR if summary.crashed else 0
-    return summary.exit_code()
+    code = summary.exit_code()
+    return 0 if code == 1 and args.exit_zero else code
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
     c = config_for(args.path, args.config, args.isolated)
-    opts = api.resolve(args.path, settings_from(args))
+    opts = api.resolve_settings(args.path, settings_from(args))
     effective = {
         **c.to_json(),
         "effective": {"profile": opts.profile, "lang": opts.lang, "fail-on": opts.fail_on,
@@ -310,19 +401,29 @@ def _cmd_test(args: argparse.Namespace) -> int:
         print(line)
     for line in out.todo:
         print("todo: " + line)
-    print(f"{out.passed} passed, {len(out.failed)} failed")
+    print(_say("tested", passed=out.passed, failed=len(out.failed)))
+    if args.paths and not out.annotations:
+        # a fixture folder with no annotation tests nothing: say so instead of "0 passed, 0 failed"
+        print(_say("no-annotations", paths=", ".join(args.paths)), file=sys.stderr)
+        return 1 if not args.examples else (1 if out.failed else 0)
     return 1 if out.failed else 0
 
 
+def rules_json(rs: RuleSet, lang: str) -> list[dict[str, object]]:
+    """``gipcheck rules --format json``: every rule with its basis, in the chosen language."""
+    g = lambda t: getattr(t, lang) if t else None  # noqa: E731
+    return [{"id": r.id, "name": r.name, "severity": r.severity, "summary": g(r.summary), "basis": g(r.basis),
+             "fix": g(r.fix)} for r in rs.rules.values()]
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
-    rs = api.rules()
+    rs = api.rules(tuple(str(Path(r).resolve()) for r in args.rules))
     if args.format == "json":
-        print(json.dumps([{"id": r.id, "name": r.name, "severity": r.severity,
-                           "summary": getattr(r.summary, args.lang)} for r in rs.rules.values()],
-                         ensure_ascii=False, indent=2))
+        print(json.dumps(rules_json(rs, args.lang), ensure_ascii=False, indent=2))
         return 0
+    sev = {"zh": {"error": "错误", "warning": "警告", "info": "提示"}}.get(args.lang, {})
     for r in rs.rules.values():
-        print(f"{r.id}  {r.name:<36} {r.severity:<8} {getattr(r.summary, args.lang)}")
+        print(f"{r.id}  {r.name:<36} {sev.get(r.severity, r.severity):<8} {getattr(r.summary, args.lang)}")
     return 0
 
 
@@ -330,14 +431,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from .docs import explain
 
     rs = api.rules(tuple(str(Path(r).resolve()) for r in args.rules))
-    rid = args.rule.upper()
-    if rid not in rs.rules:
-        by_name = {r.name: r.id for r in rs.rules.values()}
-        if args.rule in by_name:
-            rid = by_name[args.rule]
-        else:
-            print(f"gipcheck: unknown rule {args.rule!r} (see `gipcheck rules`)", file=sys.stderr)
-            return 2
+    rid = resolve(args.rule, rs)
+    if rid not in rs.rules:  # a prefix (GIP4) is a selector, not one rule
+        raise UnknownRule(args.rule, next((r for r in rs.rules if r.startswith(rid)), None))
     print(explain(rs, rid, args.lang))
     return 0
 
@@ -373,15 +469,27 @@ COMMANDS = {"check": _cmd_check, "config": _cmd_config, "test": _cmd_test, "rule
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .i18n import restore
+
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(_help_lang(argv)).parse_args(argv)
+    _UI["lang"] = _help_lang(argv)
+    try:
+        args = build_parser(_UI["lang"]).parse_args(argv)
+    finally:
+        restore()  # argparse is shared with the host program when main() is called as a function
     try:
         return COMMANDS[args.command](args)
+    except UnknownRule as exc:
+        print(f"gipcheck: {exc.message(_UI['lang'])}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:
+        print(f"gipcheck: {exc.message(_UI['lang'])}", file=sys.stderr)
+        return 2
     except RuleFileError as exc:
         print(f"gipcheck: {exc}", file=sys.stderr)
         return 2
     except InputError as exc:
-        print(f"gipcheck: {exc.message(getattr(args, 'lang', 'zh'))}", file=sys.stderr)
+        print(f"gipcheck: {exc.message(getattr(args, 'lang', None) or _UI['lang'])}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `gipcheck … | head`: the reader went away; not an error
         try:
@@ -390,11 +498,12 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return 0
     except OSError as exc:
-        print(f"gipcheck: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        from .i18n import os_error
+
+        print(f"gipcheck: {os_error(exc, _UI['lang'])}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug of gipcheck: one line and an exit code of its own, never a traceback
-        print(f"gipcheck: internal error: {type(exc).__name__}: {exc}; please report this to the gipcheck "
-              f"maintainers", file=sys.stderr)
+        print(_say("crash", error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return INTERNAL_ERROR

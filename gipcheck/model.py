@@ -6,9 +6,10 @@ JSON contract (shared/spec/output.md, schema ``gipcheck/1``) in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal
 
-SEVERITIES = ("error", "warning", "info")
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 INTERNAL_ERROR_RULE = "GIP005"  # a crash of gipcheck, not a problem of the report (exit code 3)
 
@@ -24,7 +25,7 @@ class Finding:
     """One problem found in one file, located in the text as read (1-based, code points)."""
 
     rule: str
-    severity: str
+    severity: Severity
     message: str
     line: int
     column: int
@@ -113,10 +114,12 @@ class Summary:
     infos: int = 0
     failed: bool = False  # some file has a finding at or above its fail-on severity
     crashed: bool = False  # gipcheck failed on some file (GIP005)
+    hidden: int = 0  # findings hidden by suppressions or the baseline (not in the JSON summary)
 
     def add(self, fr: FileResult) -> None:
         if fr.stage == "file":
             self.files += 1
+        self.hidden += fr.suppressed
         for f in fr.findings:
             if f.severity == "error":
                 self.errors += 1

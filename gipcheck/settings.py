@@ -11,10 +11,15 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .engine import Selection
+from .model import SEVERITIES, Severity
 from .read import Limits
+from .ruleids import LANGS, PROFILES, check_choice
+
+Profile = Literal["gip-2008", "gip-2019", "gip-2021"]
+Lang = Literal["zh", "en"]
 
 if TYPE_CHECKING:
     from .config import Config
@@ -22,14 +27,22 @@ if TYPE_CHECKING:
 
 @dataclass
 class Options:
-    """Everything a check of one file needs, already resolved (picklable: it crosses to workers)."""
+    """How to check one file, already resolved: the profile (None: from the report year), the message
+    language, which rules run (:class:`Selection`), extra rule files, reading limits and the fail-on
+    severity. Picklable: it crosses to workers. A profile, language or severity gipcheck does not
+    know is a ValueError here, not a silent default."""
 
-    profile: str | None = None
-    lang: str = "zh"
+    profile: Profile | None = None
+    lang: Lang = "zh"
     selection: Selection = field(default_factory=Selection)
     extra_rules: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
-    fail_on: str = "error"
+    fail_on: Severity = "error"
+
+    def __post_init__(self) -> None:
+        check_choice(self.profile, PROFILES, "profile")
+        check_choice(self.lang, LANGS, "lang")
+        check_choice(self.fail_on, SEVERITIES, "fail_on")
 
 
 @dataclass(frozen=True)
@@ -37,7 +50,10 @@ class Settings:
     """What the caller says for a whole run. ``None`` or empty means "as each file's configuration says".
 
     ``config`` names one configuration file for every file (no search); ``isolated`` ignores all of
-    them; ``rules`` are extra rule files; ``baseline`` a baseline file whose findings are hidden.
+    them; ``rules`` are extra rule files; ``severity`` per-rule overrides (over the configuration's);
+    ``limits`` replace the configuration's; ``baseline`` a baseline file (or its loaded content)
+    whose findings are hidden. ``origin="cli"`` names rule selectors in errors as flags
+    (``--select``) rather than keywords (``select``).
     """
 
     profile: str | None = None
@@ -45,12 +61,15 @@ class Settings:
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
     rules: tuple[str, ...] = ()
+    limits: Limits | None = None
     config: str | None = None
     isolated: bool = False
     fail_on: str | None = None
-    baseline: str | None = None
+    baseline: str | dict | None = None
     stdin_filename: str | None = None  # the name of a report read from stdin (``-``): config lookup, messages
+    origin: str = "api"
 
 
 def limits_from(cfg: Config) -> Limits:
@@ -68,8 +87,14 @@ def limits_from(cfg: Config) -> Limits:
 
 
 def resolve(path: str, settings: Settings | None = None) -> Options:
-    """Options for the file at ``path`` (for text or stdin: the folder whose configuration applies)."""
-    from .config import config_for  # pydantic and yaml only when settings are resolved
+    """Options for the file at ``path`` (for text or stdin: the folder whose configuration applies).
+
+    Every rule a configuration or the caller names must be a loaded rule (built-in, or from the
+    configuration's ``extend-rules`` and the caller's rule files): an unknown one raises
+    :class:`~gipcheck.ruleids.UnknownRule` (or, in a configuration, an error naming its file and line)."""
+    from .api import rules  # the rule-set cache lives with the API
+    from .config import check_rule_ids, config_for  # pydantic and yaml only when settings are resolved
+    from .ruleids import resolve as rule_id, resolve_all
 
     s = settings or Settings()
     try:
@@ -79,12 +104,24 @@ def resolve(path: str, settings: Settings | None = None) -> Options:
         c = config_for(os.path.dirname(os.path.abspath(path)), s.config, s.isolated)
         per_file = []
     cfg = c.model
-    select = list(s.select) if s.select is not None else list(cfg.select or [])
-    ignore = list(cfg.ignore) + per_file + list(s.ignore)
-    sel = Selection(select, ignore, list(cfg.extend_select) + list(s.extend_select), dict(cfg.severity))
-    return Options(profile=s.profile or cfg.profile, lang=s.lang or cfg.lang or "zh", selection=sel,
-                   extra_rules=tuple(c.extra_rules() + [str(Path(r).resolve()) for r in s.rules]),
-                   limits=limits_from(c), fail_on=s.fail_on or cfg.fail_on or "error")
+    extra = tuple(c.extra_rules() + [str(Path(r).resolve()) for r in s.rules])
+    rs = rules(extra)
+    check_rule_ids(c, rs)  # ignore: [GIP999] in a config is an error naming the file and line
+
+    def said(key: str) -> str:
+        return "--" + key.replace("_", "-") if s.origin == "cli" else key
+
+    select = (resolve_all(s.select, rs, said("select")) if s.select is not None
+              else resolve_all(cfg.select or [], rs))
+    ignore = resolve_all(list(cfg.ignore) + per_file, rs) + resolve_all(s.ignore, rs, said("ignore"))
+    extend = resolve_all(cfg.extend_select, rs) + resolve_all(s.extend_select, rs, said("extend_select"))
+    for sev in s.severity.values():
+        check_choice(sev, SEVERITIES, "severity")
+    severity = {rule_id(k, rs): v for k, v in cfg.severity.items()}
+    severity.update({rule_id(k, rs, said("severity")): v for k, v in s.severity.items()})
+    return Options(profile=s.profile or cfg.profile, lang=s.lang or cfg.lang or "zh",
+                   selection=Selection(select, ignore, extend, severity), extra_rules=extra,
+                   limits=s.limits or limits_from(c), fail_on=s.fail_on or cfg.fail_on or "error")
 
 
 class Resolver:

@@ -259,7 +259,7 @@ def test_an_internal_error_exits_3_after_printing_what_was_checked(tmp_path: Pat
     rc = cli.main(["check", "--format", fmt, "-j", "1", str(root)])
     out, err = capsys.readouterr()
     assert rc == 3
-    assert "internal error" in err and "KeyError" in err and "Traceback" not in err
+    assert "内部错误" in err and "KeyError" in err and "Traceback" not in err  # the interface language: Chinese
     assert len(err.strip().splitlines()) == 1
     assert str(root / "0000.txt") in out and str(root / "0001.txt") in out and str(root / "0002.txt") not in out
     if fmt == "json":
@@ -311,6 +311,8 @@ def test_output_naming_an_input_file_is_refused(tmp_path: Path):
     before = target.read_bytes()
     for flag in ("-o", "--write-baseline"):
         proc = run_cli("check", flag, str(target), str(root))
+        assert proc.returncode == 2 and "从不写入被检查的文件" in proc.stderr
+        proc = run_cli("check", "--lang", "en", flag, str(target), str(root))
         assert proc.returncode == 2 and "never writes" in proc.stderr
         assert target.read_bytes() == before
 

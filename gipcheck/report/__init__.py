@@ -33,11 +33,12 @@ class RuleMeta:
     fix_en: str | None = None
 
 
-def rule_meta(rs: "RuleSet") -> dict[str, RuleMeta]:
-    """What reporters may say about each rule of a rule set."""
+def rule_meta(rs: "RuleSet", lang: str = "zh") -> dict[str, RuleMeta]:
+    """What reporters may say about each rule of a rule set (its basis in the message language)."""
     return {
         r.id: RuleMeta(r.id, r.name, r.severity, r.summary.zh, r.summary.en,
-                       r.basis.zh if r.basis else None, r.fix.zh if r.fix else None, r.fix.en if r.fix else None)
+                       getattr(r.basis, lang) if r.basis else None, r.fix.zh if r.fix else None,
+                       r.fix.en if r.fix else None)
         for r in rs.rules.values()
     }
 
@@ -49,6 +50,7 @@ class ReportContext:
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     show_source: bool = True
     statistics: bool = False
+    quiet: bool = False  # findings only: no summary, no "no problems found" lines
 
 
 class Renderer(Protocol):
