@@ -300,7 +300,8 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Op
     line does; a resolved :class:`Options` is used as-is for every file, with no configuration read.
     ``jobs``: worker processes (default: every core; 1 checks here, in this process); ``executor``:
     any ``concurrent.futures.Executor`` instead (``distributed.Client(...).get_executor()`` runs the
-    batch on a Dask cluster; its workers must see the same paths). ``batch_checks`` see every
+    batch on a Dask cluster; its workers must see the same paths; ``jobs`` then sets how many files are
+    in flight, four per job). ``batch_checks`` see every
     report (:class:`gipcheck.batch.BatchCheck`); their findings follow the per-file results, as one
     more result per path with ``stage == "batch"``. ``lines=False`` leaves ``result.lines`` (the text)
     empty, so results cost less to send back from workers, when nothing will show the text.

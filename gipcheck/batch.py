@@ -236,8 +236,10 @@ def run(jobs: Iterable[Job], *, workers: int = 1, executor: Executor | None = No
         else:
             # our own pool gets a few files per task (less IPC per file); a foreign executor one each, so
             # that a failed task names one file
-            results = _ordered(it, checks, executor, window or max(8, 4 * workers), restart if own else None,
-                               chunk=4 if own else 1)
+            chunk = 4 if own else 1
+            # in flight: four tasks per worker, so no worker waits for the head of the line
+            results = _ordered(it, checks, executor, window or max(8, 4 * workers) * chunk,
+                               restart if own else None, chunk=chunk)
         for fr, sums in results:
             if checks:
                 fail_on[fr.path] = fr.fail_on
