@@ -105,8 +105,9 @@ def work(job: Job, checks: tuple[BatchCheck, ...] = ()) -> tuple[FileResult, tup
             summaries.append(check.summarize(fr))
         except Exception:  # a report the batch check cannot summarise takes no part in it
             summaries.append(None)
-    if not job.keep_lines:
+    if not job.keep_lines:  # the text and the table grids are only for formats that show them
         fr.lines = []
+        fr.grids = []
     return fr, tuple(summaries)
 
 

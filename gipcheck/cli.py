@@ -15,7 +15,7 @@ from .model import RunResult
 from .read import InputError, read_path
 from .report import FORMATS, ReportContext, open_writer, rule_meta
 from .ruleids import UnknownRule, resolve
-from .rules import RuleFileError, RuleSet
+from .rules import PROFILES as BUILTIN_PROFILES, RuleFileError, RuleSet
 
 INTERNAL_ERROR = 3  # gipcheck failed (a bug): not "the report has findings" (1) nor "you asked wrongly" (2)
 
@@ -71,7 +71,7 @@ HELP = {
         "rules-rules": "also list the rules of this rule file (YAML)", "version": "show the version and exit",
     },
 }
-PROFILES = ["gip-2008", "gip-2019", "gip-2021"]
+PROFILES = list(BUILTIN_PROFILES)  # the profiles rules/*.yaml declare (gipcheck.rules)
 STATISTICS_FORMATS = ("text", "json", "jsonl", "html", "github")
 
 # What the command line itself says (not the findings), in the interface language.
@@ -217,6 +217,11 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     t.add_argument("path", help=h["file"])
     t.add_argument("--raw", action="store_true", help=h["raw"])
     t.add_argument("--normalized", action="store_true", help=argparse.SUPPRESS)  # the default; kept for old scripts
+
+    from . import review, serve  # their own options and help live with them
+
+    review.add_parser(sub, lang, _common_options, h)
+    serve.add_parser(sub, lang)
     return p
 
 
@@ -238,6 +243,12 @@ def settings_from(args: argparse.Namespace) -> api.Settings:
         extend_select=tuple(args.extend_select), ignore=tuple(args.ignore), rules=tuple(args.rules),
         config=args.config, isolated=args.isolated, fail_on=getattr(args, "fail_on", None),
         stdin_filename=getattr(args, "stdin_filename", None), origin="cli")
+
+
+def file_settings(path: str, args: argparse.Namespace) -> tuple[api.Options, str]:
+    """Options for one file as the command line says (for subcommands such as ``review``), and its fail-on."""
+    opts = api.resolve_settings(path, settings_from(args))
+    return opts, opts.fail_on
 
 
 def _positive(value: str) -> int:
@@ -465,7 +476,13 @@ def _cmd_text(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": _cmd_check, "config": _cmd_config, "test": _cmd_test, "rules": _cmd_rules, "explain": _cmd_explain, "parse": _cmd_parse,
-            "text": _cmd_text}
+            "text": _cmd_text, "review": lambda a: _lazy("review", a), "serve": lambda a: _lazy("serve", a)}
+
+
+def _lazy(module: str, args: argparse.Namespace) -> int:
+    import importlib
+
+    return importlib.import_module(f"gipcheck.{module}").run_cli(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -70,6 +70,7 @@ class FileResult:
     profile_evidence: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the text as read (or extracted), for reporters that show it
     suppressed: int = 0  # findings hidden by inline suppressions or a baseline
+    grids: list[dict[str, Any]] = field(default_factory=list)  # tables' cell columns per line, for the HTML report
     fail_on: str = "error"  # from this file's configuration (or the caller); not part of the JSON
     stage: str = "file"  # "batch": findings added by a batch check after every file was checked
 
