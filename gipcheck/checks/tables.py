@@ -1,4 +1,4 @@
-"""Tables and the figures around them in the 2008 era (GIP401, 403, 404, 406, 407).
+"""The 2008-era statistics table (GIP401, 403, 404, 408); the text figures are figures.py's.
 
 The 2008-era appended statistics table has no national form: rows are read by their 其中
 structure (a row "其中：1.…" and the numbered rows after it are parts of the row before),
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import Field
 
 from ..ast import Cell, Span, Table
-from . import Context, Hit, Params, Regex, check, in_part_clause
+from . import Context, Hit, Params, Regex, check
 
 
 def _label(row) -> str:
@@ -210,81 +210,6 @@ def stats_cells_2008(ctx: Context, p: CellParams) -> list[Hit]:
         if blanks:
             hits.append(Hit(first, {"row": f"统计表中 {blanks} 个单元格", "row_en": f"{blanks} cell(s) of the table",
                                     "found": "空白或“—”", "found_en": "blank or '—'"}, severity="info"))
-    return hits
-
-
-class TextTableParams(Params):
-    row_hints: list[Regex]
-    figures: list[dict[str, Regex]]  # {text: regex with (?P<n>…), row: regex on the row label}
-
-
-@check("text_table_2008", TextTableParams)
-def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
-    """Fires when a figure stated in the text matches no cell of the table row that holds it."""
-    tables = [t for t in ctx.doc.tables if is_stats_table(t, p.row_hints)]
-    if not tables:
-        return []
-    t = tables[0]
-    g = _grid(t)
-    if g is None:
-        return []
-    body = ctx.doc.body_text()
-    hits = []
-    for fig in p.figures:
-        row = next((r for r in t.rows[1:] if re.search(fig["row"], _label(r))), None)
-        if row is None:
-            continue
-        values = {row.cells[j].value for j in g.value_cols if j < len(row.cells)}
-        for m in re.finditer(fig["text"], body):
-            n = float(m.group("n"))
-            if in_part_clause(body, m.start(), r"其中|包括"):
-                continue
-            if n not in values:
-                cell = row.cells[g.year_col] if g.year_col is not None and g.year_col < len(row.cells) else row.cells[-1]
-                hits.append(Hit(Span(m.start("n"), m.end("n")), {
-                    "label": _label(row), "text_value": m.group("n"),
-                    "table_value": "/".join(_fmt(v) for v in sorted(x for x in values if x is not None))}))
-    return hits
-
-
-_NUM_UNIT = r"(?P<n>\d+)\s*(?P<u>[条件项个篇次人家])"
-
-
-class BreakdownParams(Params):
-    total: Regex = r"(?:共|合计|总计|累计)[^,;。\n]{0,30}?(?P<n>\d+)\s*(?P<u>[条件项个篇次家])"
-    parts: str = r"(?P<n>\d+)\s*(?P<u>[条件项个篇次家])"
-    intro: str = r"^[,:]?\s*其中\s*[,:]?"
-    catch_all: str = "其他|其它|其余|另有"
-    # parts named after channels can overlap (one item on the website and on WeChat): only part ≤ total
-    overlap: str = "网站|网|微博|微信|公众号|公报|报刊|报纸|广播|电视|媒体|平台|客户端|公开栏|渠道|APP|App|app"
-
-
-@check("text_breakdown", BreakdownParams)
-def text_breakdown(ctx: Context, p: BreakdownParams) -> list[Hit]:
-    """Fires when '共N…，其中…' parts (same unit, up to the clause end) do not add up."""
-    body = ctx.doc.body_text()
-    hits = []
-    for m in re.finditer(p.total, body):
-        rest_start = m.end()
-        intro = re.match(p.intro, body[rest_start:rest_start + 6])
-        if not intro:
-            continue
-        seg_start = rest_start + intro.end()
-        seg_end = min(x for x in (body.find("。", seg_start), body.find(";", seg_start), body.find("\n", seg_start), len(body)) if x != -1)
-        segment = re.sub(r"\([^()]*\)|（[^（）]*）", lambda x: " " * len(x.group(0)), body[seg_start:seg_end])
-        parts = [pm for pm in re.finditer(p.parts, segment) if pm.group("u") == m.group("u")]
-        if re.search(p.overlap, segment) and sum(int(x.group("n")) for x in parts) > int(m.group("n")):
-            continue
-        if len(parts) < 2:
-            continue
-        # a percentage or a "占" after a part means shares, not more parts
-        total = int(m.group("n"))
-        s = sum(int(x.group("n")) for x in parts)
-        catch = re.search(p.catch_all, segment)
-        if s > total or (s < total and catch):
-            expr = "+".join(x.group("n") for x in parts)
-            hits.append(Hit(Span(m.start("n"), m.end("n")), {"total": total, "sum": s, "expr": expr,
-                                                              "unit": m.group("u")}))
     return hits
 
 
