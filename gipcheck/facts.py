@@ -33,7 +33,8 @@ PERIOD_PATTERNS = [
 _WHOLE_YEAR = re.compile(rf"{_PERIOD_NOUN}[^。\n\d]{{0,6}}?(?:为|是|:)\s*(?P<y>(?:19|20)\d\d)\s*年(?:度|全年|1-12月|1至12月)(?![^。\n]{{0,3}}\d+\s*月)")
 _UNTIL = re.compile(rf"(?:数据|统计)[^。\n]{{0,12}}?(?:截至|截止)(?:到|于)?\s*{_D2}")
 
-_PHONE_LABEL = re.compile(r"(?:联系电话|咨询电话|办公电话|电话/传真|电话、传真|电话|热线|Tel|TEL)\s*[:：]?\s*")
+# a centred label may be spaced out in the page ("电 话：", "邮 编：")
+_PHONE_LABEL = re.compile(r"(?:联系电话|咨询电话|办公电话|电话/传真|电话、传真|电[ \t\u3000]?话|热线|Tel|TEL)\s*[:：]?\s*")
 _PHONE = re.compile(
     r"(?<![\d])(?:\(?0\d{2,3}\)?\s*[-—－–~～ ]?\s*\d{7,8}(?:\s*(?:转|分机|-)\s*\d{1,6})?"
     r"|1[3-9]\d{9}|400[- ]?\d{3}[- ]?\d{4}|800[- ]?\d{3}[- ]?\d{4}|\d{7,8}"
@@ -43,8 +44,10 @@ _PHONE = re.compile(
     r"|\(?0\d{2,3}\)?\s*[-—－–~～ ]?\s*\d{5,6}|1\d{4}|9[56]\d{3})(?!\d)"
 )
 _SHORT_WITH_AREA = re.compile(r"\(?0\d{2,3}\)?\s*[-—－–~～ ]?\s*\d{5,6}")
-_ADDRESS = re.compile(r"(?:通讯地址|通信地址|联系地址|办公地址|详细地址|地址)\s*[:：]?\s*(?P<v>(?![、和及与等])[^;；,，。)）\n]{2,60})")
-_POSTCODE = re.compile(r"(?:邮编|邮政编码)\s*[:：]?\s*(?P<v>\d+)")
+# the address ends at the next contact label when a page runs them together ("…7楼邮 编：350400电 话：…")
+_ADDRESS = re.compile(r"(?:通讯地址|通信地址|联系地址|办公地址|详细地址|地址)\s*[:：]?\s*(?P<v>(?![、和及与等])"
+                      r"(?:(?!邮[ \t\u3000]?编|邮政编码|电[ \t\u3000]?话|传[ \t\u3000]?真|电子邮箱)[^;；,，。)）\n]){2,60})")
+_POSTCODE = re.compile(r"(?:邮[ \t\u3000]?编|邮政编码)\s*[:：]?\s*(?P<v>\d+)")
 # ASCII only: Han characters are \w, and a \w+ local part backtracks over whole sentences
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+[@＠][A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _CONTACT_CUE = re.compile(r"联系|疑问|咨询|意见|电话|地址|邮编|邮箱")

@@ -169,3 +169,31 @@ def test_public_service_numbers_are_valid(phone):
 def test_real_page_with_a_full_number_is_silent():
     # "0591-23165370": eight digits after the area code (its first five are the short form of the class)
     assert not _findings("real_046_2020_pingtanzonghe.txt", "GIP302")
+
+
+def test_a_figure_before_qizhong_after_another_count_is_not_taken_for_the_whole():
+    # 其中 may refer to 12 + 20 here: not compared; with 共 the total is stated, and compared
+    text = "2017年办理人大代表建议12件、政协委员提案20件，其中已办结30件，正在办理2件。\n"
+    assert not _text_findings(text, "GIP407")
+    stated = "2017年共办理建议和提案20件，其中已办结30件，正在办理2件。\n"
+    assert _text_findings(stated, "GIP407")
+
+
+@pytest.mark.parametrize("name, phone, odd", [
+    ("contact_lishui_2017_opening.txt", "0578-2090823", True),    # "电话:0578—2090823": the dash is odd
+    ("contact_taizhou_2017_opening.txt", "0523-86839755", False),
+    ("contact_nanping_2012_opening.txt", "0599-8830330", False),
+])
+def test_real_contact_lines(name, phone, odd):
+    res = gipcheck.check(REAL / name)
+    assert res.facts["contact"]["phones"] == [phone]
+    hits = [f for f in res.findings if f.rule == "GIP302"]
+    assert len(hits) == (1 if odd else 0) and (not odd or "分隔符" in hits[0].message)
+
+
+def test_spaced_out_contact_labels_of_a_flattened_page():
+    # "联系地址：…7楼邮 编：350400电 话：0591-23162606传 真：…": the labels are centred with a space
+    contact = gipcheck.check(REAL / "pingtan_2017_text_figures.txt").facts["contact"]
+    assert contact["phones"] == ["0591-23162606"]
+    assert contact["postcode"] == "350400"
+    assert contact["address"] == "平潭综合实验区北厝镇金井湾片区管委会大楼东附属楼7楼"

@@ -195,6 +195,13 @@ def _collect(text: str, tm: re.Match[str], seg_start: int, seg_end: int, p: Brea
         parts.extend(got)
         pos = nxt
     before = text[_sentence_start(text, tm.start()):tm.start()]
+    # "办理建议12件、提案20件，其中…": with another count before it in its clause and no 共/合计,
+    # the figure before 其中 need not be the whole the parts add up to
+    clause = re.split(r";|其中", before)[-1]
+    group = next((g for g in p.unit_groups if unit in g), [unit])
+    if not re.search(rf"(?:{p.total_cue})[^,;。]{{0,20}}$", clause) and \
+            any(m.group("u") in group for m in _figure_rx(p).finditer(clause)):
+        return None
     parts = _same_unit(parts, unit, before, p)
     if len(parts) < 2:
         return None
