@@ -197,3 +197,10 @@ def test_spaced_out_contact_labels_of_a_flattened_page():
     assert contact["phones"] == ["0591-23162606"]
     assert contact["postcode"] == "350400"
     assert contact["address"] == "平潭综合实验区北厝镇金井湾片区管委会大楼东附属楼7楼"
+
+
+def test_approximate_counts_are_not_summed_exactly():
+    approximate_part = "2017年共发布信息500条，其中动态信息200条，通知公告100多条，其他信息150条。\n"
+    approximate_total = "2017年发布信息约500条，其中动态信息400条，其他信息150条。\n"
+    assert not _text_findings(approximate_part, "GIP407")
+    assert not _text_findings(approximate_total, "GIP407")

@@ -91,6 +91,16 @@ def _parts(text: str, a: int, b: int, p: BreakdownParams) -> list[Part] | None:
     return out
 
 
+# a count that is not an exact figure ("300多条", "约50条", "三条"): the parts cannot be summed
+# exactly, so the list is not taken as complete
+_UNCOUNTED = r"\d+\s*(?:多|余)\s*(?:{units})|(?:约|近|逾|超过|大约)\s*\d|[一二两三四五六七八九十百千]+\s*(?:{units})"
+_APPROXIMATE = re.compile(r"(?:约|近|逾|超过|大约)\s*$")
+
+
+def _uncounted(seg: str, p: BreakdownParams) -> bool:
+    return _rx(_UNCOUNTED.format(units=p.units)).search(seg) is not None
+
+
 def _clause_end(text: str, start: int, stops: str) -> int:
     ends = [i for i in (text.find(c, start) for c in stops) if i != -1]
     return min(ends) if ends else len(text)
@@ -165,6 +175,8 @@ def find_breakdowns(text: str, p: BreakdownParams) -> list[Breakdown]:
 
 def _collect(text: str, tm: re.Match[str], seg_start: int, seg_end: int, p: BreakdownParams) -> Breakdown | None:
     total, unit = int(tm.group("n")), tm.group("u")
+    if _APPROXIMATE.search(text, max(0, tm.start() - 4), tm.start()):
+        return None  # "约500条，其中…": not a total to hold exact parts to
     # the parts run to the end of the sentence, and on over the clauses separated by ";" until
     # one starts a new total (…数18条；对申请的答复总数21条，其中…)
     clauses, pos = [], seg_start
@@ -205,10 +217,11 @@ def _collect(text: str, tm: re.Match[str], seg_start: int, seg_end: int, p: Brea
     parts = _same_unit(parts, unit, before, p)
     if len(parts) < 2:
         return None
-    segment = text[seg_start:seg_end]
+    segment = text[seg_start:max(seg_end, pos)]
     if _rx(p.overlap).search(segment):
         return None
-    return Breakdown(total, unit, Span(tm.start("n"), tm.end("n")), parts, _complete(parts, p))
+    complete = _complete(parts, p) and not _uncounted(segment, p)
+    return Breakdown(total, unit, Span(tm.start("n"), tm.end("n")), parts, complete)
 
 
 def _topic(title: str) -> str:
@@ -280,7 +293,7 @@ def _category_list(view: str, sec: Section, p: BreakdownParams) -> Breakdown | N
             parts = _parts(view, pos + (head.end() if head else 0), stop, p)
             if not parts or len({x.unit for x in parts}) != 1 or _rx(p.overlap).search(sentence):
                 return None
-            if not _complete(parts, p):
+            if not _complete(parts, p) or _uncounted(sentence, p):
                 return None
             return Breakdown(0, parts[0].unit, Span(pos, pos), parts, True)
         pos = stop + 1
