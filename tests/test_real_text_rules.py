@@ -204,3 +204,8 @@ def test_approximate_counts_are_not_summed_exactly():
     approximate_total = "2017年发布信息约500条，其中动态信息400条，其他信息150条。\n"
     assert not _text_findings(approximate_part, "GIP407")
     assert not _text_findings(approximate_total, "GIP407")
+
+
+def test_a_list_mixing_units_is_not_complete():
+    text = "2017年共发布信息500条，其中规范性文件200件，动态信息150条，其他信息150条。\n"
+    assert not _text_findings(text, "GIP407")

@@ -214,13 +214,15 @@ def _collect(text: str, tm: re.Match[str], seg_start: int, seg_end: int, p: Brea
     if not re.search(rf"(?:{p.total_cue})[^,;。]{{0,20}}$", clause) and \
             any(m.group("u") in group for m in _figure_rx(p).finditer(clause)):
         return None
+    listed = parts
     parts = _same_unit(parts, unit, before, p)
     if len(parts) < 2:
         return None
     segment = text[seg_start:max(seg_end, pos)]
     if _rx(p.overlap).search(segment):
         return None
-    complete = _complete(parts, p) and not _uncounted(segment, p)
+    # a list with counts of another unit among its parts (规范性文件200件 among 条) is not complete
+    complete = _complete(parts, p) and not _uncounted(segment, p) and len(parts) == len(listed)
     return Breakdown(total, unit, Span(tm.start("n"), tm.end("n")), parts, complete)
 
 
