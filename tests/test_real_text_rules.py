@@ -104,7 +104,7 @@ def test_real_pages_without_a_repetition_are_silent():
         assert not _findings(name, "GIP602"), name
 
 
-@pytest.mark.parametrize("phrase", ["适时适地", "时时处处", "一步一步", "研究研究", "看一看", "信息公开公开栏",
+@pytest.mark.parametrize("phrase", ["适时适地", "时时处处", "一步一步", "研究研究", "看一看", "信息公开公开栏", "十一十一",
                                     "一个一个", "讨论讨论"])
 def test_reduplication_that_is_meant(phrase):
     assert not _text_findings(f"2017年我局{phrase}地推进各项工作。\n", "GIP602")
