@@ -324,36 +324,69 @@ def text_breakdown(ctx: Context, p: BreakdownParams) -> list[Hit]:
 
 
 class TextTableParams(Params):
+    table: str = "stats"  # the table the figures are compared with (facts.tables)
     figures: list[dict[str, Regex]]  # {text: regex with (?P<n>…), row: regex on the row label}
+
+
+def _table_rows(ctx: Context, table_id: str, pattern: str) -> tuple[str, set[float], tuple[int, int] | None] | None:
+    """(row label, the row's figures, the table's span) of the first row whose label matches,
+    read from the tables view: a table object with ``row_like``/``figures``/``span`` (the tables
+    stage) or the plain numbers {label: {column: n}}."""
+    tables = ctx.facts.tables
+    t = tables.get(table_id) if hasattr(tables, "get") else None
+    if t is None:
+        return None
+    if hasattr(t, "row_like"):
+        row = t.row_like(pattern)
+        if row is None:
+            return None
+        span = t.span
+        return row.label, {v for v in t.figures(row).values() if v is not None}, \
+            ((span.start, span.end) if span is not None else None)
+    label = next((k for k in t if re.search(pattern, re.sub(r"\s", "", k))), None)
+    if label is None:
+        return None
+    return label, {v for v in t[label].values() if v is not None}, None
 
 
 @check("text_table_2008", TextTableParams)
 def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
-    """Fires when a figure stated in the text matches no column of the statistics-table row
-    that holds the same figure (read from the tables view, facts.tables["stats"])."""
-    stats = ctx.facts.tables.get("stats") if isinstance(ctx.facts.tables, dict) else None
-    if not stats:
-        return []
+    """Fires when the figures the text states for a statistics-table row match none of its cells.
+
+    A row's figure is often stated several times — for the whole agency and for its parts — so
+    a part's figure (in a 其中 clause, one item of a stated breakdown, or with its share "占27%")
+    is not compared, and the row fires only when no statement agrees with the table, at the
+    first one."""
     body = ctx.doc.body_text()
-    # a figure that is one part of a stated breakdown, or carries a share ("534条，占27%"),
-    # is not the whole the table row counts
     parts = {(x.start, x.end) for b in find_breakdowns(body, BreakdownParams()) for x in b.parts}
-    hits = []
+    in_tables = [(t.span.start, t.span.end) for t in ctx.doc.tables]
+    stated: dict[str, tuple[set[float], list[re.Match[str]]]] = {}
     for fig in p.figures:
-        label = next((k for k in stats if re.search(fig["row"], re.sub(r"\s", "", k))), None)
-        if label is None:
+        found = _table_rows(ctx, p.table, fig["row"])
+        if found is None:
             continue
-        values = {v for v in stats[label].values() if v is not None}
+        label, values, span = found
         if not values:
             continue
+        if span is not None:
+            in_tables.append(span)
+        mine = stated.setdefault(label, (values, []))[1]
         for m in _rx(fig["text"]).finditer(body):
+            if any(a <= m.start() < b for a, b in in_tables):
+                continue  # the table's own cells, flattened into the text
             if in_part_clause(body, m.start(), r"其中|包括") or (m.start("n"), m.end("n")) in parts \
                     or _SHARE.match(body, m.end()):
                 continue
-            if float(m.group("n")) not in values:
-                hits.append(Hit(Span(m.start("n"), m.end("n")), {
-                    "label": label, "text_value": m.group("n"),
-                    "table_value": "/".join(_fmt(v) for v in sorted(values))}))
+            if not any(x.start("n") == m.start("n") for x in mine):
+                mine.append(m)
+    hits = []
+    for label, (values, matches) in stated.items():
+        if not matches or any(float(m.group("n")) in values for m in matches):
+            continue  # the text agrees with the table somewhere; other statements are about parts
+        m = min(matches, key=lambda x: x.start())
+        hits.append(Hit(Span(m.start("n"), m.end("n")), {
+            "label": label, "text_value": m.group("n"), "table_value": "/".join(_fmt(v) for v in sorted(values))}))
+    hits.sort(key=lambda h: h.span.start)
     return hits
 
 
