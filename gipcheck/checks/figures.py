@@ -384,8 +384,11 @@ def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
         if not matches or any(float(m.group("n")) in values for m in matches):
             continue  # the text agrees with the table somewhere; other statements are about parts
         m = min(matches, key=lambda x: x.start())
+        ordered = sorted(values)
         hits.append(Hit(Span(m.start("n"), m.end("n")), {
-            "label": label, "text_value": m.group("n"), "table_value": "/".join(_fmt(v) for v in sorted(values))}))
+            "label": label, "text_value": m.group("n"),
+            "table_value": "、".join(_fmt(v) for v in ordered), "table_value_en": ", ".join(_fmt(v) for v in ordered)},
+            variant="alternatives" if len(ordered) > 1 else None))  # the year column and 历年累计
     hits.sort(key=lambda h: h.span.start)
     return hits
 

@@ -208,8 +208,8 @@ def stats_cells_2008(ctx: Context, p: CellParams) -> list[Hit]:
                 elif c.value is None or c.value < 0:
                     hits.append(Hit(c.span, {"row": _label(r), "found": c.text}))
         if blanks:
-            hits.append(Hit(first, {"row": f"统计表中 {blanks} 个单元格", "row_en": f"{blanks} cell(s) of the table",
-                                    "found": "空白或“—”", "found_en": "blank or '—'"}, severity="info"))
+            hits.append(Hit(first, {"table": "统计表", "table_en": "the statistics table", "count": blanks},
+                            severity="info", variant="blank"))
     return hits
 
 
