@@ -216,3 +216,9 @@ def test_approximate_counts_are_not_summed_exactly():
 def test_a_list_mixing_units_is_not_complete():
     text = "2017年共发布信息500条，其中规范性文件200件，动态信息150条，其他信息150条。\n"
     assert not _text_findings(text, "GIP407")
+
+
+def test_deadline_names_the_date_it_judged_in_english_too():
+    text = "发布时间: 2018-04-20\n" + REPORT.format(date="二〇一八年一月十五日")
+    hits = _text_findings(text, "GIP504", lang="en")
+    assert len(hits) == 1 and "publication date (2018-04-20)" in hits[0].message

@@ -9,6 +9,8 @@ from ..cn import DATE_RE, date_parts, parse_date
 from . import Context, Hit, Params, Regex, check
 
 
+_WHICH_EN = {"发布日期": "publication date", "发布时间": "publication date", "成文日期": "date of writing",
+             "生成日期": "date of creation", "落款日期": "signature date"}
 # front-matter keys that date the page itself, in the order facts.publication_date reads them
 PUBLICATION_KEYS = ("发布日期", "发布时间", "成文日期", "生成日期")
 # the keys whose date the signature cannot be later than (the page was published, or the
@@ -64,7 +66,8 @@ def publication_late(ctx: Context, p: DeadlineParams) -> list[Hit]:
     month, day = (int(x) for x in deadline_md.split("-"))
     deadline = dt.date(f.report_year + 1, month, day)
     if date > deadline:
-        return [Hit(span, {"date": date.isoformat(), "deadline": deadline.isoformat(), "which": which},
+        return [Hit(span, {"date": date.isoformat(), "deadline": deadline.isoformat(), "which": which,
+                           "which_en": _WHICH_EN.get(which, "date")},
                     severity="info" if kind in p.info_kinds else None)]
     return []
 
