@@ -95,7 +95,10 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     findings += _notes(extracted, ruleset, opts)
     findings.sort(key=Finding.sort_key)
     findings, suppressed = _suppress(findings, lines, extracted, ruleset, opts)
-    return FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed)
+    from .report.grids import table_grids
+
+    return FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed,
+                      table_grids(doc))
 
 
 def _notes(extracted: Extracted, ruleset: RuleSet, opts: Options) -> list[Finding]:
