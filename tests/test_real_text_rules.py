@@ -222,3 +222,13 @@ def test_deadline_names_the_date_it_judged_in_english_too():
     text = "发布时间: 2018-04-20\n" + REPORT.format(date="二〇一八年一月十五日")
     hits = _text_findings(text, "GIP504", lang="en")
     assert len(hits) == 1 and "publication date (2018-04-20)" in hits[0].message
+
+
+@pytest.mark.parametrize("name, signed", [
+    ("052_2012_pingtanzonghe.txt", "2013-01-20"),            # 二○一三年一月二十日, page 发布时间 2013-02-25
+    ("pingtan_county_2012_text_figures.txt", "2013-01-16"),  # inline signature, page 发布时间 2013-01-17
+])
+def test_a_signature_before_the_pages_publication_date_is_silent(name, signed):
+    res = gipcheck.check(REAL / name)
+    assert res.facts["signature"]["date"] == signed
+    assert not [f for f in res.findings if f.rule == "GIP505"]
