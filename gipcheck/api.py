@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from . import suppress
 from .ast import Document
@@ -39,6 +39,7 @@ class Options:
     selection: Selection = field(default_factory=Selection)
     extra_rules: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    cross: bool = False  # keep a small summary of each report for the cross-report rules (GIP7)
 
 
 def _unreadable(path: str, err: InputError, ruleset: RuleSet, opts: Options) -> FileResult:
@@ -60,7 +61,41 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     findings += _notes(extracted, ruleset, opts)
     findings.sort(key=Finding.sort_key)
     findings, suppressed = _suppress(findings, lines, extracted, ruleset, opts)
-    return FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed)
+    result = FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed)
+    if opts.cross:
+        result.summary = _summary(doc, facts, profile, path, findings, ruleset, lines)
+    return result
+
+
+def _summary(doc: Document, facts: Any, profile: str, path: str, findings: list[Finding], ruleset: RuleSet,
+             lines: list[str]) -> Any:
+    from .batch import summarize
+    from .deadline import legal_deadline
+
+    judged = facts.publication_date or (doc.signature.date if doc.signature else None)
+    due = None
+    late = next((c for c in ruleset.checks_for(profile) if c.entry.rule == "GIP504"), None)
+    if late is not None and facts.report_year:
+        agency = facts.agency or (doc.signature.agency if doc.signature else None)
+        due, _kind = legal_deadline(agency, facts.report_year, late.params.kinds, late.params.deadlines)
+    return summarize(doc, facts, profile, path, findings, ruleset.vocabulary, lines, (judged, due))
+
+
+def cross_check(results: list[FileResult], opts: Options | None = None,
+                previous: dict[str, str] | None = None) -> list[FileResult]:
+    """Add the cross-report findings (GIP701–GIP704) to ``results`` (checked with ``cross=True``).
+
+    ``previous`` maps a report's path to the path of the same agency's previous report, when
+    the user named it (``--previous``); otherwise histories are found by agency and year.
+    """
+    from .batch import cross_findings
+
+    opts = opts or Options()
+    extra = cross_findings([r.summary for r in results], rules(opts.extra_rules), opts.selection, opts.lang, previous)
+    for r in results:
+        if r.path in extra:
+            r.findings = sorted(r.findings + extra[r.path], key=Finding.sort_key)
+    return results
 
 
 def _notes(extracted: Extracted, ruleset: RuleSet, opts: Options) -> list[Finding]:
@@ -96,6 +131,23 @@ def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, r
     if not opts.selection.enabled("GIP006"):
         return suppress.apply(findings, directives, lambda *a: None)[0], 0
     return suppress.apply(findings, directives, unused)
+
+
+def check_example(text: str, opts: Options | None = None, *, previous: str | None = None,
+                  other: str | None = None) -> FileResult:
+    """Check a rule example: ``text`` alone, or with last year's report (``previous``) or another
+    agency's report (``other``) beside it, so the cross-report rules have their second report."""
+    opts = opts or Options()
+    if previous is None and other is None:
+        return check_extracted(Extracted(text=text), "<example>", opts)
+    import dataclasses
+
+    copts = dataclasses.replace(opts, cross=True)
+    second = "<previous>" if previous is not None else "<other>"
+    results = [check_extracted(Extracted(text=previous if previous is not None else other or ""), second, copts),
+               check_extracted(Extracted(text=text), "<example>", copts)]
+    cross_check(results, copts, {"<example>": "<previous>"} if previous is not None else None)
+    return results[1]
 
 
 def check_file(path: str | os.PathLike[str], opts: Options | None = None) -> FileResult:

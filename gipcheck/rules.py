@@ -42,6 +42,8 @@ class Example(BaseModel):
     fail: str | None = None
     pass_: str | None = Field(default=None, alias="pass")
     fail_hex: str | None = None  # raw bytes, for input-level rules (GIP001)
+    previous: str | None = None  # cross-report rules: the same agency's report of the year before
+    other: str | None = None  # cross-report rules: another agency's report in the same run
 
 
 class RuleEntry(BaseModel):
@@ -90,6 +92,7 @@ class RuleFile(BaseModel):
     rules: list[RuleEntry] = Field(default_factory=list)
     profiles: list[ProfileInfo] = Field(default_factory=list)
     checks: list[CheckEntry] = Field(default_factory=list)
+    cross_checks: list[CheckEntry] = Field(default_factory=list)  # across reports (GIP7)
     vocabulary: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -108,6 +111,7 @@ class RuleSet:
     checks: list[Check]
     vocabulary: dict[str, Any]
     files: list[str] = field(default_factory=list)
+    cross_checks: list[Check] = field(default_factory=list)
 
     def checks_for(self, profile: str) -> list[Check]:
         return [c for c in self.checks if c.entry.profiles is None or profile in c.entry.profiles]
@@ -223,11 +227,11 @@ def _check_placeholders(message: Text, rule: RuleEntry, path: Path, line: int) -
 
 
 def _load_rules(files: list[Path]) -> RuleSet:
-    from .checks import REGISTRY, load_all
+    from .checks import CROSS_REGISTRY, REGISTRY, load_all
 
     load_all()
     rs = RuleSet({}, {}, [], {})
-    pending: list[tuple[CheckEntry, Any, Path, int]] = []
+    pending: list[tuple[CheckEntry, Any, Path, int, bool]] = []
     for path in files:
         parsed, raw = load_file(path)
         rs.files.append(str(path))
@@ -239,20 +243,23 @@ def _load_rules(files: list[Path]) -> RuleSet:
             rs.profiles[p.id] = p
         _merge_vocab(rs.vocabulary, parsed.vocabulary)
         for i, c in enumerate(parsed.checks):
-            pending.append((c, raw, path, _line_of(raw, ("checks", i))))
-    for c, raw, path, line in pending:
+            pending.append((c, raw, path, _line_of(raw, ("checks", i)), False))
+        for i, c in enumerate(parsed.cross_checks):
+            pending.append((c, raw, path, _line_of(raw, ("cross_checks", i)), True))
+    for c, raw, path, line, cross in pending:
+        registry = CROSS_REGISTRY if cross else REGISTRY
         if c.rule not in rs.rules:
             raise RuleFileError(str(path), line, f"check names rule {c.rule!r}, which no rule file defines")
-        if c.check not in REGISTRY:
-            raise RuleFileError(str(path), line, f"unknown check {c.check!r} (known: {', '.join(sorted(REGISTRY))})")
+        if c.check not in registry:
+            raise RuleFileError(str(path), line, f"unknown check {c.check!r} (known: {', '.join(sorted(registry))})")
         if c.message is not None:
             _check_placeholders(c.message, rs.rules[c.rule], path, line)
-        spec = REGISTRY[c.check]
+        spec = registry[c.check]
         try:
             params = spec.params.model_validate(c.params) if spec.params else c.params
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
             raise RuleFileError(str(path), line, f"params of {c.check} for {c.rule}: {where}: {err['msg']}") from None
-        rs.checks.append(Check(c, spec.func, params, f"{path}:{line}"))
+        (rs.cross_checks if cross else rs.checks).append(Check(c, spec.func, params, f"{path}:{line}"))
     return rs

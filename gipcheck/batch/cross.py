@@ -1,0 +1,173 @@
+"""Run the cross-report rules over the summaries of a whole run.
+
+:class:`Batch` is what a cross-report check kind sees: the reports, their histories (same
+agency, consecutive years — or the ``--previous`` file the user named), which sentences are
+template (shared by many agencies), and candidate pairs of look-alike reports found with
+MinHash LSH (datasketch), so ten thousand reports compare in minutes, not hours.
+"""
+from __future__ import annotations
+
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ..model import Finding
+from .summary import ReportSummary
+
+
+@dataclass
+class Batch:
+    reports: list[ReportSummary]
+    previous: dict[str, str] = field(default_factory=dict)  # path → the path of its previous report
+    _template: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_path = {r.path: r for r in self.reports}
+        self.history: dict[str, list[ReportSummary]] = defaultdict(list)
+        for r in self.reports:
+            if r.agency_key and r.year:
+                self.history[r.agency_key].append(r)
+        for h in self.history.values():
+            h.sort(key=lambda r: r.year or 0)
+
+    def pairs(self) -> Iterator[tuple[ReportSummary, ReportSummary]]:
+        """(report, the same agency's report of the year before), for every report that has one."""
+        for r in self.reports:
+            prev = self.previous_of(r)
+            if prev is not None:
+                yield r, prev
+
+    def previous_of(self, r: ReportSummary) -> ReportSummary | None:
+        named = self.previous.get(r.path)
+        if named is not None:
+            return self.by_path.get(named)
+        if r.path in set(self.previous.values()):
+            return None  # a file given only as someone's previous year is not judged itself
+        if not (r.agency_key and r.year):
+            return None
+        return next((p for p in self.history[r.agency_key] if p.year == r.year - 1 and p is not r), None)
+
+    def judged(self) -> list[ReportSummary]:
+        """The reports findings may be about (a ``--previous`` file is context, not checked again)."""
+        given_as_previous = set(self.previous.values())
+        return [r for r in self.reports if r.path not in given_as_previous]
+
+    def template(self, min_agencies: int) -> frozenset[int]:
+        """Sentence keys found in the reports of at least ``min_agencies`` different agencies."""
+        if min_agencies not in self._template:
+            owners: dict[int, set[str]] = defaultdict(set)
+            for r in self.reports:
+                who = r.agency_key or r.path
+                for k in set(r.sentences.key):
+                    if len(owners[k]) < min_agencies:
+                        owners[k].add(who)
+            self._template[min_agencies] = frozenset(k for k, v in owners.items() if len(v) >= min_agencies)
+        return self._template[min_agencies]
+
+    def own(self, r: ReportSummary, template: frozenset[int]) -> list[int]:
+        """Indexes of the report's own sentences: neither built-in boilerplate nor batch template."""
+        s = r.sentences
+        return [i for i in range(len(s)) if not r.template[i] and s.key[i] not in template]
+
+    def shared(self, r: ReportSummary, other: ReportSummary, template: frozenset[int],
+               other_own_only: bool = False) -> "Shared":
+        """Which of ``r``'s own sentences ``other`` also has (by key: figures and punctuation aside)."""
+        own = self.own(r, template)
+        js = self.own(other, template) if other_own_only else range(len(other.sentences))
+        where = {other.sentences.key[j]: j for j in js}
+        copied = [i for i in own if r.sentences.key[i] in where]
+        return Shared(own, copied, sum(r.sentences.length[i] for i in own),
+                      sum(r.sentences.length[i] for i in copied), where)
+
+    def repeat_rate(self, r: ReportSummary, template_min_agencies: int = 3) -> float | None:
+        """The share of ``r``'s own text found in its previous report (None without one)."""
+        prev = self.previous_of(r)
+        if prev is None:
+            return None
+        sh = self.shared(r, prev, self.template(template_min_agencies))
+        return sh.share
+
+    def lookalikes(self, template: frozenset[int], threshold: float,
+                   num_perm: int = 128) -> Iterator[tuple[ReportSummary, ReportSummary]]:
+        """Pairs of reports of different agencies whose own sentences overlap (MinHash LSH)."""
+        if len({r.agency_key or r.path for r in self.reports}) < 2:
+            return
+        from datasketch import MinHashLSH, MinHash  # heavy (numpy, scipy): only for a real batch
+
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        hashes: dict[str, Any] = {}
+        for r in self.reports:
+            keys = {r.sentences.key[i] & 0xFFFFFFFF for i in self.own(r, template)}
+            if len(keys) < 3:
+                continue
+            m = MinHash(num_perm=num_perm, hashfunc=lambda x: x)
+            m.update_batch(list(keys))
+            hashes[r.path] = m
+            lsh.insert(r.path, m)
+        seen: set[tuple[str, str]] = set()
+        for path, m in hashes.items():
+            for other in lsh.query(m):
+                a, b = sorted((path, other))
+                if a == b or (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                ra, rb = self.by_path[a], self.by_path[b]
+                if (ra.agency_key or ra.path) != (rb.agency_key or rb.path):
+                    yield ra, rb
+
+
+@dataclass
+class Shared:
+    own: list[int]  # indexes of the report's own sentences
+    copied: list[int]  # those the other report has too
+    own_chars: int
+    copied_chars: int
+    where: dict[int, int]  # sentence key → index in the other report
+
+    @property
+    def share(self) -> float:
+        return self.copied_chars / self.own_chars if self.own_chars else 0.0
+
+
+def cross_findings(summaries: list[ReportSummary], ruleset: Any, selection: Any, lang: str = "zh",
+                   previous: dict[str, str] | None = None) -> dict[str, list[Finding]]:
+    """The findings of every cross-report rule, by the path of the report they are about."""
+    from ..engine import render
+
+    out: dict[str, list[Finding]] = defaultdict(list)
+    reports = [s for s in summaries if s is not None and not s.unreadable]
+    if len(reports) < 2:
+        return {}
+    batch = Batch(reports, dict(previous or {}))
+    for check in ruleset.cross_checks:
+        rid = check.entry.rule
+        if not selection.enabled(rid):
+            continue
+        rule = ruleset.rules[rid]
+        try:
+            hits = list(check.func(batch, check.params))
+        except Exception as exc:  # a bug in a cross check must not lose the run's other results
+            if selection.enabled("GIP005"):
+                tb = traceback.extract_tb(exc.__traceback__)[-1]
+                r5 = ruleset.rules["GIP005"]
+                msg = render(r5.message.en if lang == "en" else r5.message.zh,
+                             {"rule": rid, "check": check.entry.check,
+                              "error": f"{type(exc).__name__}: {exc} ({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})"})
+                out[reports[0].path].append(Finding("GIP005", "error", msg, 1, 1, 1, 1, None, r5.name))
+            continue
+        msg_t = check.entry.message or rule.message
+        basis_t = check.entry.basis or rule.basis
+        for hit in hits:
+            data = dict(hit.data)
+            if lang == "en":
+                data.update({k[:-3]: v for k, v in hit.data.items() if k.endswith("_en")})
+            line, col, end_line, end_col = hit.place or (1, 1, 1, 1)
+            out[hit.path].append(Finding(
+                rid, selection.severity.get(rid) or hit.severity or check.entry.severity or rule.severity,
+                render(msg_t.en if lang == "en" else msg_t.zh, data), line, col, end_line, end_col,
+                (basis_t.en if lang == "en" else basis_t.zh) if basis_t else None, rule.name,
+                (rule.fix.en if lang == "en" else rule.fix.zh) if rule.fix else None))
+    for findings in out.values():
+        findings.sort(key=Finding.sort_key)
+    return dict(out)

@@ -1,0 +1,144 @@
+"""The small record a checked report leaves for the batch: who, which year, the figures
+cross-report rules compare, and its sentences as hashes — never the document itself.
+
+Built in the worker that checked the report (it needs the document), sent back with the
+:class:`~gipcheck.model.FileResult`, and kept until the batch ends: about 10–20 KB a report.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zlib
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..ast import Document
+from ..facts import Facts
+from .identity import agency_key, report_agency
+from .sentences import Sentences, sentence_key, split
+
+# the table rows cross-report rules compare: the facts key and the label that locates the row
+_T3_ROWS = {"carry_in": r"上年结转", "carry_out": r"结转下年度"}
+_T2_BLOCK = "第二十条第(一)项"
+
+
+@dataclass
+class Place:
+    """A place in the text as read, for a finding: 1-based line and column, code points."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        return (self.line, self.column, self.end_line, self.end_column)
+
+
+@dataclass
+class ReportSummary:
+    path: str
+    agency: str | None
+    agency_key: str | None
+    year: int | None
+    profile: str | None
+    format: str | None = None
+    title: str | None = None
+    publication_date: str | None = None
+    signature_date: str | None = None
+    deadline: str | None = None
+    days_late: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # error/warning/info
+    rule_counts: dict[str, int] = field(default_factory=dict)
+    # table figures: {"t3": {row: {col: n}}} for carry_in/carry_out and the main rows,
+    # {"t2": {label: {column: n}}} for 第二十条第(一)项, {"t4": …}
+    figures: dict[str, Any] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)  # where the compared rows are
+    explains_in_force: bool = False  # the text says the in-force count was re-counted (清理…)
+    sentences: Sentences = field(default_factory=Sentences)
+    template: array = field(default_factory=lambda: array("b"))  # built-in boilerplate flags
+    lines: array = field(default_factory=lambda: array("I"))  # per sentence: line, column, end line, end column
+    text_z: bytes = b""  # the text as read, compressed, for excerpts and names
+    unreadable: bool = False
+
+    def text(self) -> str:
+        return zlib.decompress(self.text_z).decode("utf-8") if self.text_z else ""
+
+    def place(self, i: int) -> Place:
+        a = 4 * i
+        return Place(*self.lines[a:a + 4])
+
+    def excerpt(self, i: int, lines: list[str] | None = None, width: int = 40) -> str:
+        """Sentence ``i`` as written (the text as read), cut to ``width`` characters."""
+        lines = self.text().split("\n") if lines is None else lines
+        p = self.place(i)
+        if p.line == p.end_line:
+            text = lines[p.line - 1][p.column - 1:p.end_column - 1]
+        else:
+            text = "".join([lines[p.line - 1][p.column - 1:]] + lines[p.line:p.end_line - 1]
+                           + [lines[p.end_line - 1][:p.end_column - 1]])
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _figures(tables: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    t3 = tables.get("t3") or {}
+    keep = {k: v for k, v in t3.items() if k in ("new", "carry_in", "r1", "r2", "r7", "carry_out")}
+    if keep:
+        out["t3"] = keep
+    t2 = (tables.get("t2") or {}).get(_T2_BLOCK)
+    if t2:
+        out["t2"] = t2
+    if tables.get("t4"):
+        out["t4"] = tables["t4"]
+    return out
+
+
+def _row_place(doc: Document, pattern: str) -> Place | None:
+    m = re.search(pattern, doc.view)
+    if not m:
+        return None
+    line_end = doc.view.find("\n", m.start())
+    return Place(*doc.source.locate(m.start(), line_end if line_end != -1 else len(doc.view)))
+
+
+def summarize(doc: Document, facts: Facts, profile: str | None, path: str, findings: list[Any],
+              vocab: dict[str, Any], lines: list[str], deadline: tuple[dt.date | None, dt.date | None] = (None, None)) -> ReportSummary:
+    """The batch's record of one checked report (``deadline``: the date judged and the legal deadline)."""
+    judged, due = deadline
+    agency = report_agency(doc, facts)
+    cross = vocab.get("cross", {})
+    s = ReportSummary(
+        path=path, agency=agency, agency_key=agency_key(agency, cross.get("agency_forms", [])),
+        year=facts.report_year, profile=profile, format=doc.format, title=facts.title,
+        publication_date=facts.publication_date.isoformat() if facts.publication_date else None,
+        signature_date=doc.signature.date.isoformat() if doc.signature and doc.signature.date else None,
+        deadline=due.isoformat() if due else None,
+        days_late=(judged - due).days if judged and due and judged > due else (0 if judged and due else None),
+    )
+    sev = Counter(f.severity for f in findings)
+    s.counts = {k: sev.get(k, 0) for k in ("error", "warning", "info")}
+    s.rule_counts = dict(Counter(f.rule for f in findings))
+    s.figures = _figures(facts.tables)
+    for key, pattern in _T3_ROWS.items():
+        if key in s.figures.get("t3", {}):
+            place = _row_place(doc, pattern)
+            if place:
+                s.places[key] = place
+    if "t2" in s.figures:
+        place = _row_place(doc, r"行政规范性文件|规范性文件")
+        if place:
+            s.places["t2"] = place
+    body = doc.body_text()
+    s.explains_in_force = any(w in body for w in cross.get("in_force_explained", []))
+    s.sentences = split(doc, facts.report_year)
+    boiler = [sentence_key(p) for p in cross.get("boilerplate", [])]
+    view = doc.view
+    for i in range(len(s.sentences)):
+        key = sentence_key(view[s.sentences.start[i]:s.sentences.end[i]])
+        s.template.append(1 if any(b in key for b in boiler) else 0)
+        s.lines.extend(doc.source.locate(s.sentences.start[i], s.sentences.end[i]))
+    s.text_z = zlib.compress("\n".join(lines).encode("utf-8"), 6)
+    return s
