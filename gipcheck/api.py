@@ -209,5 +209,23 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], opts: Options | None = 
         yield check_file(p, opts)
 
 
+def summary_records(paths: Iterable[str | os.PathLike[str]], opts: Options | None = None,
+                    previous: dict[str, str] | None = None) -> dict[str, Any]:
+    """The evaluator's summary of many reports as plain records (what ``gipcheck summary`` writes):
+    ``reports`` (one per file: identity, dates, counts per severity and rule, main figures,
+    ratios, repeat rate against last year), ``by_rule`` and ``by_agency``."""
+    import dataclasses
+
+    from .batch.records import records
+
+    copts = dataclasses.replace(opts or Options(), cross=True)
+    results = []
+    for r in check_paths(paths, copts):
+        r.lines = []  # the batch keeps the small summary, not the text
+        results.append(r)
+    cross_check(results, copts, previous)
+    return records(results, previous)
+
+
 def run(paths: Iterable[str | os.PathLike[str]], opts: Options | None = None) -> RunResult:
     return RunResult(list(check_paths(paths, opts)), __version__)

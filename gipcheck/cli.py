@@ -36,6 +36,9 @@ HELP = {
         "text": "显示规则所见的规范化文本，及每行在原文中的位置", "raw": "显示读取（提取）的原文，问题的行号即指此文本",
         "file": "报告文件",
         "stdin-filename": "从标准输入（路径写作 -）读取时使用的文件名（用于查找配置和显示）",
+        "summary": "汇总多份报告：每份报告一行（单位、年度、逾期、问题数、主要数字、比率、与上年重复率），写成 xlsx、csv 或 json",
+        "summary-output": "结果文件（.xlsx、.csv 或 .json）",
+        "previous": "本单位上一年度的报告（用于核对结转数、现行有效件数和与上年雷同）",
     },
     "en": {
         "prog": "Lint Chinese government information disclosure annual reports: structure, required content, "
@@ -60,6 +63,10 @@ HELP = {
         "text": "print the normalized text rules see, with each line's position in the original",
         "raw": "print the text as read (extracted); finding line numbers refer to it", "file": "report file",
         "stdin-filename": "the file name to use for a report read from stdin (PATH -): config lookup and messages",
+        "summary": "summarize many reports: one row per report (agency, year, lateness, findings, main figures, "
+                   "ratios, repeat rate against last year) as xlsx, csv or json",
+        "summary-output": "the result file (.xlsx, .csv or .json)",
+        "previous": "the same agency's report of the year before (carry-over, in-force counts, text copied from it)",
     },
 }
 PROFILES = ["gip-2008", "gip-2019", "gip-2021"]
@@ -96,6 +103,13 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto", help=h["color"])
     c.add_argument("--no-source", action="store_true", help=h["no-source"])
     c.add_argument("--stdin-filename", metavar="NAME", help=h["stdin-filename"])
+
+    c.add_argument("--previous", metavar="FILE", help=h["previous"])
+
+    sm = sub.add_parser("summary", help=h["summary"], description=h["summary"])
+    sm.add_argument("paths", nargs="+", metavar="PATH", help=h["paths"])
+    sm.add_argument("--output", "-o", metavar="FILE", required=True, help=h["summary-output"])
+    _common_options(sm, h)
 
     cf = sub.add_parser("config", help=h["config-cmd"], description=h["config-cmd"])
     cf.add_argument("path", nargs="?", default=".", help=h["config-path"])
@@ -236,6 +250,30 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from .report.summary_files import write
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".xlsx", ".csv", ".json"):
+        print(f"gipcheck: {args.output}: " + ("结果文件应为 .xlsx、.csv 或 .json" if (args.lang or "zh") == "zh"
+                                              else "the result file must end in .xlsx, .csv or .json"), file=sys.stderr)
+        return 2
+    files = list(api.expand_paths(args.paths))
+    if not files:
+        print("gipcheck: no report files found in " + ", ".join(args.paths), file=sys.stderr)
+        return 2
+    if any(Path(f).resolve() == out.resolve() for f in files if Path(f).exists()):
+        print(f"gipcheck: {args.output}: is one of the reports being checked", file=sys.stderr)
+        return 2
+    opts, _fail_on = file_settings(files[0], args)
+    data = api.summary_records(files, opts)
+    write(data, out, opts.lang)
+    n = len(data["reports"])
+    print(f"gipcheck: 已汇总 {n} 份报告，写入 {out}" if opts.lang == "zh" else f"gipcheck: summarized {n} report(s) into {out}",
+          file=sys.stderr)
+    return 0
+
+
 def _cmd_config(args: argparse.Namespace) -> int:
     c = config_for(args.path, args.config, args.isolated)
     opts, fail_on = file_settings(args.path, args)
@@ -321,7 +359,7 @@ def _cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"check": _cmd_check, "config": _cmd_config, "test": _cmd_test, "rules": _cmd_rules, "explain": _cmd_explain, "parse": _cmd_parse,
+COMMANDS = {"check": _cmd_check, "summary": _cmd_summary, "config": _cmd_config, "test": _cmd_test, "rules": _cmd_rules, "explain": _cmd_explain, "parse": _cmd_parse,
             "text": _cmd_text}
 
 

@@ -1,5 +1,5 @@
 """Cross-report rules (GIP701–GIP704) on real reports of one agency across years, and of two
-agencies of one place (tests/fixtures/real/cross/README.md says where each text came from)."""
+agencies of one place (tests/fixtures/real/cross/README says where each text came from)."""
 from __future__ import annotations
 
 import re
