@@ -5,13 +5,19 @@ from .rules import RuleSet
 
 _H = {
     "zh": {"what": "检查内容", "why": "为什么", "basis": "依据", "fix": "如何修改", "fail": "会报告的示例",
-           "pass": "不会报告的示例", "severity": "默认级别", "profiles": "适用", "message": "提示信息"},
+           "pass": "不会报告的示例", "severity": "默认级别", "profiles": "适用", "message": "提示信息",
+           "across": "跨报告（同一单位上一年度的报告，或同批其他单位的报告）", "previous": "上一年度的报告",
+           "other": "其他单位的报告"},
     "en": {"what": "What it does", "why": "Why", "basis": "Basis", "fix": "How to fix", "fail": "Example that fires",
-           "pass": "Example that passes", "severity": "Default severity", "profiles": "Profiles", "message": "Message"},
+           "pass": "Example that passes", "severity": "Default severity", "profiles": "Profiles", "message": "Message",
+           "across": "across reports (the same agency's previous report, or other agencies' reports in the run)",
+           "previous": "Last year's report", "other": "Another agency's report"},
 }
 
 
-def _profiles(rs: RuleSet, rid: str) -> str:
+def _profiles(rs: RuleSet, rid: str, lang: str = "en") -> str:
+    if any(c.entry.rule == rid for c in rs.cross_checks):
+        return _H[lang]["across"]
     ps: set[str] = set()
     for c in rs.checks:
         if c.entry.rule == rid:
@@ -30,7 +36,7 @@ def explain(rs: RuleSet, rid: str, lang: str = "zh", markdown: bool = False) -> 
     g = lambda t: getattr(t, lang) if t else None  # noqa: E731
     head = f"## {r.id} `{r.name}`" if markdown else f"{r.id} {r.name}"
     out = [head, "", g(r.summary), "",
-           f"- {h['severity']}: {r.severity}", f"- {h['profiles']}: {_profiles(rs, rid)}",
+           f"- {h['severity']}: {r.severity}", f"- {h['profiles']}: {_profiles(rs, rid, lang)}",
            f"- {h['message']}: {g(r.message)}"]
     if r.basis:
         out.append(f"- {h['basis']}: {g(r.basis)}")
@@ -41,6 +47,11 @@ def explain(rs: RuleSet, rid: str, lang: str = "zh", markdown: bool = False) -> 
     fails = [e for e in r.examples if e.fail]
     passes = [e for e in r.examples if e.pass_]
     if fails:
+        second = (("previous", fails[0].previous) if fails[0].previous else
+                  ("other", fails[0].other) if fails[0].other else (None, None))
+        if second[0]:
+            out += ["", f"### {h[second[0]]}" if markdown else f"{h[second[0]]}:", "```text" if markdown else "",
+                    _short(second[1]), "```" if markdown else ""]
         out += ["", f"### {h['fail']}" if markdown else f"{h['fail']}:", "```text" if markdown else "",
                 _short(fails[0].fail), "```" if markdown else ""]
     if passes and len(passes[0].pass_) < 400:
