@@ -63,12 +63,11 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     findings, suppressed = _suppress(findings, lines, extracted, ruleset, opts)
     result = FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed)
     if opts.cross:
-        result.summary = _summary(doc, facts, profile, path, findings, ruleset, lines)
+        result.summary = _summary(doc, facts, profile, path, findings, ruleset)
     return result
 
 
-def _summary(doc: Document, facts: Any, profile: str, path: str, findings: list[Finding], ruleset: RuleSet,
-             lines: list[str]) -> Any:
+def _summary(doc: Document, facts: Any, profile: str, path: str, findings: list[Finding], ruleset: RuleSet) -> Any:
     from .batch import summarize
     from .deadline import legal_deadline
 
@@ -78,7 +77,7 @@ def _summary(doc: Document, facts: Any, profile: str, path: str, findings: list[
     if late is not None and facts.report_year:
         agency = facts.agency or (doc.signature.agency if doc.signature else None)
         due, _kind = legal_deadline(agency, facts.report_year, late.params.kinds, late.params.deadlines)
-    return summarize(doc, facts, profile, path, findings, ruleset.vocabulary, lines, (judged, due))
+    return summarize(doc, facts, profile, path, findings, ruleset.vocabulary, (judged, due))
 
 
 def cross_check(results: list[FileResult], opts: Options | None = None,

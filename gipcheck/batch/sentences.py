@@ -1,14 +1,16 @@
 """A report's own sentences as stable hashes, for copy detection across reports.
 
-Three hashes per sentence: ``key`` ignores digits, punctuation and spacing (the same sentence
-with this year's figures), ``yearless`` keeps the figures but reads the report's own year as
-``Y`` (the same sentence with only the year changed), and ``exact`` keeps everything. Hashes
-are blake2b, not ``hash()``: workers in other processes must agree on them.
+A sentence's ``key`` ignores digits, punctuation and spacing: the same sentence with this
+year's figures meets last year's. Whether a copied sentence also kept last year's figures, or
+changed only the year, is decided later from the text (:func:`figures_kept`), for the few
+sentences a finding reports. Hashes are blake2b, not ``hash()``: workers in other processes
+must agree on them.
 """
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -36,12 +38,10 @@ class Sentences:
     """Parallel arrays, one entry per sentence of the report's own prose."""
 
     key: array = field(default_factory=lambda: array("q"))
-    yearless: array = field(default_factory=lambda: array("q"))
-    exact: array = field(default_factory=lambda: array("q"))
     length: array = field(default_factory=lambda: array("I"))
-    start: array = field(default_factory=lambda: array("I"))  # view offsets
+    start: array = field(default_factory=lambda: array("I"))  # offsets in the text as read
     end: array = field(default_factory=lambda: array("I"))
-    has_digits: array = field(default_factory=lambda: array("b"))
+    template: array = field(default_factory=lambda: array("b"))  # built-in boilerplate
 
     def __len__(self) -> int:
         return len(self.key)
@@ -66,34 +66,53 @@ def _prose_ranges(doc: Document) -> Iterator[tuple[int, int]]:
         yield start, min(line.end, body_end)
 
 
-def split(doc: Document, year: int | None) -> Sentences:
+def boilerplate_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """One pattern for the built-in boilerplate phrases, compared as sentence keys."""
+    keys = sorted({sentence_key(p) for p in phrases if p}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in keys)) if keys else None
+
+
+def split(doc: Document, boilerplate: re.Pattern[str] | None = None) -> Sentences:
+    """The report's prose cut into sentences (shorter than :data:`MIN_CHARS` left out)."""
     view = doc.view
     out = Sentences()
-    years = {str(year): "Y", str(year - 1): "P"} if year else {}
-    year_re = re.compile("|".join(years)) if years else None
+    src = doc.source
     for a, b in _prose_ranges(doc):
         pos = a
         for m in _SENTENCE_END.finditer(view, a, b):
-            _add(out, view, pos, m.start(), year_re, years)
+            _add(out, src, pos, m.start(), boilerplate)
             pos = m.end()
-        _add(out, view, pos, b, year_re, years)
+        _add(out, src, pos, b, boilerplate)
     return out
 
 
-def _add(out: Sentences, view: str, a: int, b: int, year_re: re.Pattern[str] | None, years: dict[str, str]) -> None:
-    text = view[a:b].strip()
-    if not text:
+def _add(out: Sentences, src, a: int, b: int, boilerplate: re.Pattern[str] | None) -> None:
+    raw = src.view[a:b]
+    text = raw.strip()
+    if len(text) < MIN_CHARS:
         return
     key = sentence_key(text)
     if len(key) < MIN_CHARS:
         return
-    compact = _NOISE.sub("", text)
-    yearless = year_re.sub(lambda m: years[m.group(0)], compact) if year_re else compact
     out.key.append(_h(key))
-    out.yearless.append(_h(yearless))
-    out.exact.append(_h(compact))
     out.length.append(len(key))
-    lead = len(view[a:b]) - len(view[a:b].lstrip())
-    out.start.append(a + lead)
-    out.end.append(a + lead + len(text))
-    out.has_digits.append(1 if _DIGITS.search(text) else 0)
+    start = a + len(raw) - len(raw.lstrip())
+    out.start.append(src.orig_offset(start))
+    out.end.append(src.orig_offset(start + len(text) - 1) + 1)
+    out.template.append(1 if boilerplate is not None and boilerplate.search(key) else 0)
+
+
+def figures_kept(mine: str, theirs: str, year: int | None, their_year: int | None) -> str | None:
+    """For two sentences with one key: ``same`` when the figures and dates are all unchanged,
+    ``year-only`` when only the report year moved on, None when figures differ or there are none."""
+    a, b = _NOISE.sub("", unicodedata.normalize("NFKC", mine)), _NOISE.sub("", unicodedata.normalize("NFKC", theirs))
+    if not _DIGITS.search(a):
+        return None
+    if a == b:
+        return "same"
+    if year and their_year:
+        ya = a.replace(str(year), "Y").replace(str(year - 1), "P")
+        yb = b.replace(str(their_year), "Y").replace(str(their_year - 1), "P")
+        if ya == yb:
+            return "year-only"
+    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zlib
-from array import array
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +17,8 @@ from typing import Any
 from ..ast import Document
 from ..facts import Facts
 from .identity import agency_key, report_agency
-from .sentences import Sentences, sentence_key, split
+from ..normalize import OffsetMap, Source
+from .sentences import Sentences, boilerplate_pattern, split
 
 # the table rows cross-report rules compare: the facts key and the label that locates the row
 _T3_ROWS = {"carry_in": r"上年结转", "carry_out": r"结转下年度"}
@@ -58,28 +59,41 @@ class ReportSummary:
     places: dict[str, Place] = field(default_factory=dict)  # where the compared rows are
     explains_in_force: bool = False  # the text says the in-force count was re-counted (清理…)
     sentences: Sentences = field(default_factory=Sentences)
-    template: array = field(default_factory=lambda: array("b"))  # built-in boilerplate flags
-    lines: array = field(default_factory=lambda: array("I"))  # per sentence: line, column, end line, end column
-    text_z: bytes = b""  # the text as read, compressed, for excerpts and names
+    text_z: bytes = b""  # the text as read, compressed: excerpts, places and names, when reported
     unreadable: bool = False
+
+    @property
+    def template(self) -> array:
+        return self.sentences.template
 
     def text(self) -> str:
         return zlib.decompress(self.text_z).decode("utf-8") if self.text_z else ""
 
-    def place(self, i: int) -> Place:
-        a = 4 * i
-        return Place(*self.lines[a:a + 4])
+    def _source(self) -> Source:
+        if getattr(self, "_src", None) is None:
+            text = self.text()
+            self._src = Source(text, text, OffsetMap.identity(len(text)))
+        return self._src
 
-    def excerpt(self, i: int, lines: list[str] | None = None, width: int = 40) -> str:
-        """Sentence ``i`` as written (the text as read), cut to ``width`` characters."""
-        lines = self.text().split("\n") if lines is None else lines
-        p = self.place(i)
-        if p.line == p.end_line:
-            text = lines[p.line - 1][p.column - 1:p.end_column - 1]
-        else:
-            text = "".join([lines[p.line - 1][p.column - 1:]] + lines[p.line:p.end_line - 1]
-                           + [lines[p.end_line - 1][:p.end_column - 1]])
+    def place(self, i: int) -> Place:
+        """Sentence ``i``'s place in the text as read (computed only for what is reported)."""
+        src = self._source()
+        line, col = src.line_col(self.sentences.start[i])
+        end_line, end_col = src.line_col(self.sentences.end[i])
+        return Place(line, col, end_line, end_col)
+
+    def sentence(self, i: int) -> str:
+        """Sentence ``i`` as written."""
+        return self._source().original[self.sentences.start[i]:self.sentences.end[i]].replace("\n", "")
+
+    def excerpt(self, i: int, width: int = 40) -> str:
+        text = self.sentence(i)
         return text if len(text) <= width else text[: width - 1] + "…"
+
+    def __getstate__(self) -> dict[str, Any]:  # sent between processes without the cached Source
+        state = dict(self.__dict__)
+        state.pop("_src", None)
+        return state
 
 
 def _figures(tables: dict[str, Any]) -> dict[str, Any]:
@@ -104,8 +118,13 @@ def _row_place(doc: Document, pattern: str) -> Place | None:
     return Place(*doc.source.locate(m.start(), line_end if line_end != -1 else len(doc.view)))
 
 
+@lru_cache(maxsize=8)
+def _boilerplate(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    return boilerplate_pattern(list(phrases))
+
+
 def summarize(doc: Document, facts: Facts, profile: str | None, path: str, findings: list[Any],
-              vocab: dict[str, Any], lines: list[str], deadline: tuple[dt.date | None, dt.date | None] = (None, None)) -> ReportSummary:
+              vocab: dict[str, Any], deadline: tuple[dt.date | None, dt.date | None] = (None, None)) -> ReportSummary:
     """The batch's record of one checked report (``deadline``: the date judged and the legal deadline)."""
     judged, due = deadline
     agency = report_agency(doc, facts)
@@ -133,12 +152,6 @@ def summarize(doc: Document, facts: Facts, profile: str | None, path: str, findi
             s.places["t2"] = place
     body = doc.body_text()
     s.explains_in_force = any(w in body for w in cross.get("in_force_explained", []))
-    s.sentences = split(doc, facts.report_year)
-    boiler = [sentence_key(p) for p in cross.get("boilerplate", [])]
-    view = doc.view
-    for i in range(len(s.sentences)):
-        key = sentence_key(view[s.sentences.start[i]:s.sentences.end[i]])
-        s.template.append(1 if any(b in key for b in boiler) else 0)
-        s.lines.extend(doc.source.locate(s.sentences.start[i], s.sentences.end[i]))
-    s.text_z = zlib.compress("\n".join(lines).encode("utf-8"), 6)
+    s.sentences = split(doc, _boilerplate(tuple(cross.get("boilerplate", []))))
+    s.text_z = zlib.compress(doc.source.original.encode("utf-8"), 1)
     return s

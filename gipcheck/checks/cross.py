@@ -11,6 +11,7 @@ from typing import Iterator
 from pydantic import Field
 
 from ..batch.cross import Batch
+from ..batch.sentences import figures_kept
 from ..batch.summary import ReportSummary
 from . import CrossHit, Params, cross_check
 
@@ -96,13 +97,12 @@ def _passages(r: ReportSummary, idx: list[int], other: ReportSummary, where: dic
         else:
             runs.append([i])
     runs.sort(key=lambda run: -sum(r.sentences.length[i] for i in run))
-    lines = r.text().split("\n")
     zh, en = [], []
     for run in runs[:n]:
         i = run[0]
         j = where[r.sentences.key[i]]
         line, oline = r.place(i).line, other.place(j).line
-        text = r.excerpt(i, lines)
+        text = r.excerpt(i)
         zh.append(f"第{line}行“{text}”（{_name(other)}第{oline}行）")
         en.append(f"line {line} '{text}' ({_name(other)} line {oline})")
     return "；".join(zh), "; ".join(en)
@@ -121,16 +121,14 @@ def copied_from_previous(batch: Batch, p: CopyParams) -> Iterator[CrossHit]:
         if sh.own_chars < p.min_chars or sh.share < p.threshold:
             continue
         copied, where = sh.copied, sh.where
-        pexact = {prev.sentences.exact[j] for j in range(len(prev.sentences))}
-        pyear = {prev.sentences.yearless[j] for j in range(len(prev.sentences))}
-        same = [i for i in copied if r.sentences.has_digits[i] and r.sentences.exact[i] in pexact]
-        year_only = [i for i in copied if r.sentences.has_digits[i] and r.sentences.exact[i] not in pexact
-                     and r.sentences.yearless[i] in pyear]
+        kept = [figures_kept(r.sentence(i), prev.sentence(where[r.sentences.key[i]]), r.year, prev.year)
+                for i in copied]
+        same, year_only = kept.count("same"), kept.count("year-only")
         carried_zh, carried_en = "", ""
         if same or year_only:
-            carried_zh = f"；其中{len(same)}句连数字和日期都与上年相同，{len(year_only)}句只改了年份"
-            carried_en = (f"; {len(same)} sentences keep last year's figures and dates unchanged, "
-                          f"{len(year_only)} changed only the year")
+            carried_zh = f"；其中{same}句连数字和日期都与上年相同，{year_only}句只改了年份"
+            carried_en = (f"; {same} sentences keep last year's figures and dates unchanged, "
+                          f"{year_only} changed only the year")
         zh, en = _passages(r, copied, prev, where, p.passages)
         first = min(copied)
         yield CrossHit(r.path, r.place(first).as_tuple(), {
