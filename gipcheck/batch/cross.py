@@ -56,13 +56,7 @@ class Batch:
     def template(self, min_agencies: int) -> frozenset[int]:
         """Sentence keys found in the reports of at least ``min_agencies`` different agencies."""
         if min_agencies not in self._template:
-            owners: dict[int, set[str]] = defaultdict(set)
-            for r in self.reports:
-                who = r.agency_key or r.path
-                for k in set(r.sentences.key):
-                    if len(owners[k]) < min_agencies:
-                        owners[k].add(who)
-            self._template[min_agencies] = frozenset(k for k, v in owners.items() if len(v) >= min_agencies)
+            self._template[min_agencies] = _shared_by(self.reports, min_agencies)
         return self._template[min_agencies]
 
     def own(self, r: ReportSummary, template: frozenset[int]) -> list[int]:
@@ -91,20 +85,21 @@ class Batch:
     def lookalikes(self, template: frozenset[int], threshold: float,
                    num_perm: int = 128) -> Iterator[tuple[ReportSummary, ReportSummary]]:
         """Pairs of reports of different agencies whose own sentences overlap (MinHash LSH)."""
-        if len({r.agency_key or r.path for r in self.reports}) < 2:
+        if len({r.agency_key for r in self.reports if r.agency_key}) < 2:
             return
-        from datasketch import MinHashLSH, MinHash  # heavy (numpy, scipy): only for a real batch
+        from datasketch import MinHash, MinHashLSH  # heavy (numpy, scipy): only for a real batch
 
+        candidates = [r for r in self.reports if r.agency_key]  # who wrote an unsigned report is unknown
+        sets = [{r.sentences.key[i] & 0xFFFFFFFF for i in self.own(r, template)} for r in candidates]
+        keep = [(r, s) for r, s in zip(candidates, sets) if len(s) >= 3]
+        if len(keep) < 2:
+            return
+        hashes = dict(zip((r.path for r, _ in keep),
+                          MinHash.bulk([list(s) for _, s in keep], num_perm=num_perm, hashfunc=int)))
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        hashes: dict[str, Any] = {}
-        for r in self.reports:
-            keys = {r.sentences.key[i] & 0xFFFFFFFF for i in self.own(r, template)}
-            if len(keys) < 3:
-                continue
-            m = MinHash(num_perm=num_perm, hashfunc=lambda x: x)
-            m.update_batch(list(keys))
-            hashes[r.path] = m
-            lsh.insert(r.path, m)
+        with lsh.insertion_session() as session:
+            for path, m in hashes.items():
+                session.insert(path, m)
         seen: set[tuple[str, str]] = set()
         for path, m in hashes.items():
             for other in lsh.query(m):
@@ -113,8 +108,33 @@ class Batch:
                     continue
                 seen.add((a, b))
                 ra, rb = self.by_path[a], self.by_path[b]
-                if (ra.agency_key or ra.path) != (rb.agency_key or rb.path):
+                if ra.agency_key != rb.agency_key:
                     yield ra, rb
+
+
+def _shared_by(reports: list[ReportSummary], min_agencies: int) -> frozenset[int]:
+    """The keys that at least ``min_agencies`` agencies' reports have (a report whose agency is
+    unknown counts as one of its own). numpy keeps this to a few bytes a sentence."""
+    try:
+        import numpy as np
+    except ImportError:  # without the batch extra: the same, in plain Python
+        owners: dict[int, set[str]] = defaultdict(set)
+        for r in reports:
+            for k in set(r.sentences.key):
+                if len(owners[k]) < min_agencies:
+                    owners[k].add(r.agency_key or r.path)
+        return frozenset(k for k, v in owners.items() if len(v) >= min_agencies)
+    ids: dict[str, int] = {}
+    keys, who = [], []
+    for r in reports:
+        k = np.unique(np.frombuffer(r.sentences.key, dtype=np.int64)) if len(r.sentences) else np.empty(0, np.int64)
+        keys.append(k)
+        who.append(np.full(len(k), ids.setdefault(r.agency_key or r.path, len(ids)), dtype=np.int64))
+    if not keys:
+        return frozenset()
+    pairs = np.unique(np.stack([np.concatenate(keys), np.concatenate(who)], axis=1), axis=0)
+    uk, counts = np.unique(pairs[:, 0], return_counts=True)
+    return frozenset(uk[counts >= min_agencies].tolist())
 
 
 @dataclass

@@ -163,7 +163,7 @@ def copied_from_other(batch: Batch, p: OtherCopyParams) -> Iterator[CrossHit]:
                 names_en = f", and the text names '{other.agency}'"
             zh, en = _passages(r, shared, other, where, p.passages)
             yield CrossHit(r.path, r.place(min(shared)).as_tuple(), {
-                "share": _pct(sh.share), "other": _name(other), "other_agency": other.agency or _name(other),
+                "share": _pct(sh.share), "other": _name(other), "other_agency": other.agency,
                 "shared": sh.copied_chars, "own": sh.own_chars,
                 "names": names_zh, "names_en": names_en, "passages": zh, "passages_en": en,
             })
