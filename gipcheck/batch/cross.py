@@ -83,33 +83,31 @@ class Batch:
         return sh.share
 
     def lookalikes(self, template: frozenset[int], threshold: float,
-                   num_perm: int = 128) -> Iterator[tuple[ReportSummary, ReportSummary]]:
-        """Pairs of reports of different agencies whose own sentences overlap (MinHash LSH)."""
+                   num_perm: int = 64) -> Iterator[tuple[ReportSummary, ReportSummary]]:
+        """Pairs of reports of different agencies whose own sentences overlap (MinHash LSH).
+
+        Each report queries the index before it is added, so every pair is found once and no
+        MinHash is kept: the index's bands (a few KB a report) are all that stays."""
         if len({r.agency_key for r in self.reports if r.agency_key}) < 2:
             return
         from datasketch import MinHash, MinHashLSH  # heavy (numpy, scipy): only for a real batch
 
-        candidates = [r for r in self.reports if r.agency_key]  # who wrote an unsigned report is unknown
-        sets = [{r.sentences.key[i] & 0xFFFFFFFF for i in self.own(r, template)} for r in candidates]
-        keep = [(r, s) for r, s in zip(candidates, sets) if len(s) >= 3]
-        if len(keep) < 2:
-            return
-        hashes = dict(zip((r.path for r, _ in keep),
-                          MinHash.bulk([list(s) for _, s in keep], num_perm=num_perm, hashfunc=int)))
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        with lsh.insertion_session() as session:
-            for path, m in hashes.items():
-                session.insert(path, m)
-        seen: set[tuple[str, str]] = set()
-        for path, m in hashes.items():
+        base = MinHash(num_perm=num_perm, hashfunc=int)
+        perm, scheme = base.permutations, base.scheme  # one permutation table for every report
+        for r in self.reports:
+            if not r.agency_key:
+                continue  # who wrote an unsigned report is unknown: never "another agency"
+            keys = list({r.sentences.key[i] & 0xFFFFFFFF for i in self.own(r, template)})
+            if len(keys) < 3:
+                continue
+            m = MinHash(num_perm=num_perm, hashfunc=int, permutations=perm, scheme=scheme)
+            m.update_batch(keys)
             for other in lsh.query(m):
-                a, b = sorted((path, other))
-                if a == b or (a, b) in seen:
-                    continue
-                seen.add((a, b))
-                ra, rb = self.by_path[a], self.by_path[b]
-                if ra.agency_key != rb.agency_key:
-                    yield ra, rb
+                o = self.by_path[other]
+                if o.agency_key != r.agency_key:
+                    yield (o, r) if o.path < r.path else (r, o)
+            lsh.insert(r.path, m, check_duplication=False)
 
 
 def _shared_by(reports: list[ReportSummary], min_agencies: int) -> frozenset[int]:
