@@ -68,7 +68,7 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
 
 
 def _summary(doc: Document, facts: Any, profile: str, path: str, findings: list[Finding], ruleset: RuleSet) -> Any:
-    from .batch import summarize
+    from .cross import summarize
     from .deadline import legal_deadline
 
     judged = facts.publication_date or (doc.signature.date if doc.signature else None)
@@ -87,7 +87,7 @@ def cross_check(results: list[FileResult], opts: Options | None = None,
     ``previous`` maps a report's path to the path of the same agency's previous report, when
     the user named it (``--previous``); otherwise histories are found by agency and year.
     """
-    from .batch import cross_findings
+    from .cross import cross_findings
 
     opts = opts or Options()
     extra = cross_findings([r.summary for r in results], rules(opts.extra_rules), opts.selection, opts.lang, previous)
@@ -215,7 +215,7 @@ def summary_records(paths: Iterable[str | os.PathLike[str]], opts: Options | Non
     ratios, repeat rate against last year), ``by_rule`` and ``by_agency``."""
     import dataclasses
 
-    from .batch.records import records
+    from .cross.records import records
 
     copts = dataclasses.replace(opts or Options(), cross=True)
     results = []

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from gipcheck import api
-from gipcheck.batch.cross import Batch
-from gipcheck.batch.identity import agency_key
+from gipcheck.cross.stage import Batch
+from gipcheck.cross.identity import agency_key
 from gipcheck.read import Extracted
 
 REAL = Path(__file__).parent / "fixtures" / "real" / "cross"

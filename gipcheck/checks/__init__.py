@@ -92,7 +92,7 @@ class CrossHit:
 
 
 # Cross-report check kinds (``cross_checks:`` in rule files) receive a
-# :class:`gipcheck.batch.cross.Batch` — the small summaries of every report in the run — and
+# :class:`gipcheck.cross.stage.Batch` — the small summaries of every report in the run — and
 # yield CrossHit objects. They never see a document.
 CROSS_REGISTRY: dict[str, CheckSpec] = {}
 

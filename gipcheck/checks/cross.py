@@ -1,6 +1,6 @@
 """Cross-report checks (GIP7): carry-over between years, in-force counts, copied text.
 
-Each kind receives the run's :class:`~gipcheck.batch.cross.Batch` of report summaries and
+Each kind receives the run's :class:`~gipcheck.cross.stage.Batch` of report summaries and
 its validated parameters, and yields :class:`CrossHit` objects about one report each.
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Iterator
 
 from pydantic import Field
 
-from ..batch.cross import Batch
-from ..batch.sentences import figures_kept
-from ..batch.summary import ReportSummary
+from ..cross.stage import Batch
+from ..cross.sentences import figures_kept
+from ..cross.summary import ReportSummary
 from . import CrossHit, Params, cross_check
 
 

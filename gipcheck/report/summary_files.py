@@ -2,7 +2,7 @@
 
 xlsx: a sheet 报告 with one row per report (counts per rule as extra columns), a sheet per
 rule with its findings, and a sheet 单位 with each agency's reports across years. csv: the
-报告 sheet alone. json: the plain records of :func:`gipcheck.batch.records.records`.
+报告 sheet alone. json: the plain records of :func:`gipcheck.cross.records.records`.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..batch.records import COLUMNS, FINDING_COLUMNS
+from ..cross.records import COLUMNS, FINDING_COLUMNS
 
 SHEETS = {"zh": {"reports": "报告", "agencies": "单位"}, "en": {"reports": "reports", "agencies": "agencies"}}
 

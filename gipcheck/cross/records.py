@@ -11,7 +11,7 @@ from pathlib import PurePath
 from typing import Any
 
 from ..model import FileResult
-from .cross import Batch
+from .stage import Batch
 
 # (key, zh header, en header) in the order of the spreadsheet's columns
 COLUMNS: list[tuple[str, str, str]] = [

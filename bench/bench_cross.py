@@ -1,4 +1,4 @@
-"""Batch figures: `python bench/bench_batch.py [N]` (default 10,000 reports).
+"""Batch figures: `python bench/bench_cross.py [N]` (default 10,000 reports).
 
 Writes N report texts into a temporary folder — the text fixtures, each copy under its own
 agency name and year, with a share of its sentences dropped and sentences of its own added so
