@@ -33,6 +33,11 @@ class Selection:
     extend_select: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
 
+    def severity_for(self, rule: str) -> str | None:
+        """The configured severity of a rule: its own id, else its longest configured prefix."""
+        best = max((p for p in self.severity if rule.startswith(p)), key=len, default=None)
+        return self.severity[best] if best is not None else None
+
     def enabled(self, rule: str) -> bool:
         chosen = self.select or [""]
         ok = any(rule.startswith(p) for p in chosen + self.extend_select)
@@ -73,7 +78,8 @@ def _finding(doc: Document, check: Check, hit: Hit, rules: RuleSet, lang: str, s
              profile: str) -> Finding:
     entry = check.entry
     rule = rules.rules[entry.rule]
-    msg_t = entry.message or rule.message
+    msg_t = rule.variants.get(hit.variant) if hit.variant else None
+    msg_t = msg_t or entry.message or rule.message
     data = dict(hit.data)
     template = msg_t.en if lang == "en" else msg_t.zh
     # in English, prefer the *_en variant of a value when the check gave one
@@ -86,7 +92,7 @@ def _finding(doc: Document, check: Check, hit: Hit, rules: RuleSet, lang: str, s
     basis = (basis_t.en if lang == "en" else basis_t.zh) if basis_t else None
     fix_t = rule.fix
     fix = (fix_t.en if lang == "en" else fix_t.zh) if fix_t else None
-    severity = sel.severity.get(rule.id) or hit.severity or entry.severity or rule.severity
+    severity = sel.severity_for(rule.id) or hit.severity or entry.severity or rule.severity
     src = doc.source
     if hit.span is not None:
         line, col, end_line, end_col = doc.locate(hit.span)
@@ -106,6 +112,7 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
                lang: str = "zh") -> list[Finding]:
     ctx = Context(doc, facts, profile, rules.vocabulary)
     findings: list[Finding] = []
+    pairs: list[tuple[Check, Hit]] = []
     empty = not doc.view.strip()
     for check in rules.checks_for(profile):
         if not sel.enabled(check.entry.rule):
@@ -123,12 +130,33 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
             t = rule.message.en if lang == "en" else rule.message.zh
             findings.append(Finding("GIP005", "error", render(t, {"rule": check.entry.rule, "check": check.entry.check,
                                                                    "error": f"{type(exc).__name__}: {exc} ({where})"}),
-                                    1, 1, 1, 1, None, rule.name))
+                                    1, 1, 1, 1, (rule.basis.en if lang == "en" else rule.basis.zh) if rule.basis else None,
+                                    rule.name))
             continue
-        for hit in hits:
-            findings.append(_finding(doc, check, hit, rules, lang, sel, profile))
+        pairs.extend((check, hit) for hit in hits)
+    _name_missing_parts(pairs, rules)
+    findings += [_finding(doc, check, hit, rules, lang, sel, profile) for check, hit in pairs]
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _name_missing_parts(pairs: list[tuple[Check, Hit]], rules: RuleSet) -> None:
+    """A GIP106 (the introduction counts more parts than the body has) and the GIP102s that
+    account for the difference are one problem: GIP106 then names the missing parts and says
+    they are reported as missing content, instead of repeating a bare count."""
+    declared = [h for c, h in pairs if c.entry.rule == "GIP106" and "declared" in h.data and "found" in h.data]
+    missing = [h for c, h in pairs if c.entry.rule == "GIP102" and "item" in h.data]
+    if len(declared) != 1 or not missing or "missing_named" not in rules.rules["GIP106"].variants:
+        return
+    hit = declared[0]
+    try:
+        gap = int(hit.data["declared"]) - int(hit.data["found"])
+    except (TypeError, ValueError):
+        return
+    if gap == len(missing):
+        hit.variant = "missing_named"
+        hit.data["item"] = "”“".join(str(h.data["item"]) for h in missing)
+        hit.data["item_en"] = "', '".join(str(h.data.get("item_en", h.data["item"])) for h in missing)
 
 
 def table_numbers(doc: Document, facts: Facts, profile: str, rules: RuleSet) -> dict[str, object]:

@@ -10,6 +10,7 @@ A mistake is reported as ``FILE:LINE: what is wrong`` (exit code 2), never a tra
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -53,6 +54,7 @@ class RuleEntry(BaseModel):
     severity: Severity
     summary: Text
     message: Text
+    variants: dict[str, Text] = Field(default_factory=dict)  # alternative messages a check may choose (Hit.variant)
     basis: Text | None = None
     fix: Text | None = None
     why: Text | None = None
@@ -215,15 +217,52 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+def placeholders(message: Text) -> set[str]:
+    return set(_PLACEHOLDER.findall(message.zh)) | set(_PLACEHOLDER.findall(message.en))
+
+
+def _well_formed(message: Text, where: str, path: Path, line: int) -> None:
+    """A message is a format template: braces only around a value's name."""
+    for lang in ("zh", "en"):
+        text = getattr(message, lang)
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        except ValueError as exc:
+            raise RuleFileError(str(path), line, f"{where}.{lang}: {exc} (write a value as {{name}})") from None
+        for f in fields:
+            if not re.fullmatch(r"\w+", f):
+                raise RuleFileError(str(path), line, f"{where}.{lang}: {{{f}}} is not a value name (write {{name}})")
+
+
 def _check_placeholders(message: Text, rule: RuleEntry, path: Path, line: int) -> None:
     """A check entry's own message may use only the values its rule's message uses: every
     check of a rule provides those, so nothing is left as a literal {name} in a finding."""
-    allowed = set(_PLACEHOLDER.findall(rule.message.zh)) | set(_PLACEHOLDER.findall(rule.message.en))
+    allowed = placeholders(rule.message)
     for lang in ("zh", "en"):
         for name in _PLACEHOLDER.findall(getattr(message, lang)):
             if name not in allowed:
                 can = ", ".join("{" + a + "}" for a in sorted(allowed)) or "no placeholders"
                 raise RuleFileError(str(path), line, f"message.{lang} uses {{{name}}}; {rule.id} messages can use {can}")
+
+
+def _supplied(spec: Any, builtin: dict[str, set[str]]) -> set[str] | None:
+    """The values a check kind puts into its hits: declared with ``@check(..., fields=)``, or
+    else those its built-in rules' messages use (tests/test_messages.py renders every one of
+    them, so each is known to be supplied). None: nothing is known about the kind."""
+    if spec.fields is not None:
+        return set(spec.fields)
+    return builtin.get(spec.name)
+
+
+def _check_supplied(message: Text, kind: str, supplied: set[str] | None, path: Path, line: int) -> None:
+    if supplied is None:
+        return
+    for lang in ("zh", "en"):
+        for name in _PLACEHOLDER.findall(getattr(message, lang)):
+            if name not in supplied:
+                can = ", ".join("{" + a + "}" for a in sorted(supplied)) or "no values"
+                raise RuleFileError(str(path), line,
+                                    f"message.{lang} uses {{{name}}}, which check {kind} does not supply (it supplies {can})")
 
 
 def _load_rules(files: list[Path]) -> RuleSet:
@@ -238,6 +277,9 @@ def _load_rules(files: list[Path]) -> RuleSet:
         for i, r in enumerate(parsed.rules):
             if r.id in rs.rules:
                 raise RuleFileError(str(path), _line_of(raw, ("rules", i)), f"rule {r.id} is defined twice")
+            _well_formed(r.message, f"rules.{i}.message", path, _line_of(raw, ("rules", i)))
+            for name, v in r.variants.items():
+                _well_formed(v, f"rules.{i}.variants.{name}", path, _line_of(raw, ("rules", i)))
             rs.rules[r.id] = r
         for p in parsed.profiles:
             rs.profiles[p.id] = p
@@ -246,6 +288,15 @@ def _load_rules(files: list[Path]) -> RuleSet:
             pending.append((c, raw, path, _line_of(raw, ("checks", i)), False))
         for i, c in enumerate(parsed.cross_checks):
             pending.append((c, raw, path, _line_of(raw, ("cross_checks", i)), True))
+    builtin_files = {str(p) for p in default_files()}
+    builtin: dict[str, set[str]] = {}
+    for c, raw, path, line, _cross in pending:
+        if str(path) in builtin_files and c.rule in rs.rules:
+            rule = rs.rules[c.rule]
+            used = placeholders(c.message or rule.message)
+            for v in rule.variants.values():
+                used |= placeholders(v)
+            builtin.setdefault(c.check, set()).update(used)
     for c, raw, path, line, cross in pending:
         registry = CROSS_REGISTRY if cross else REGISTRY
         if c.rule not in rs.rules:
@@ -253,8 +304,10 @@ def _load_rules(files: list[Path]) -> RuleSet:
         if c.check not in registry:
             raise RuleFileError(str(path), line, f"unknown check {c.check!r} (known: {', '.join(sorted(registry))})")
         if c.message is not None:
+            _well_formed(c.message, "message", path, line)
             _check_placeholders(c.message, rs.rules[c.rule], path, line)
         spec = registry[c.check]
+        _check_supplied(c.message or rs.rules[c.rule].message, c.check, _supplied(spec, builtin), path, line)
         try:
             params = spec.params.model_validate(c.params) if spec.params else c.params
         except ValidationError as exc:

@@ -103,8 +103,8 @@ def _passages(r: ReportSummary, idx: list[int], other: ReportSummary, where: dic
         j = where[r.sentences.key[i]]
         line, oline = r.place(i).line, other.place(j).line
         text = r.excerpt(i)
-        zh.append(f"第{line}行“{text}”（{_name(other)}第{oline}行）")
-        en.append(f"line {line} '{text}' ({_name(other)} line {oline})")
+        zh.append(f"第{line}行“{text}”（“{_name(other)}”第{oline}行）")
+        en.append(f"line {line} '{text}' ('{_name(other)}' line {oline})")
     return "；".join(zh), "; ".join(en)
 
 

@@ -23,6 +23,31 @@ T3_LEAF = T3_COLS[:-1]
 T4_GROUPS = ("rev", "lit_direct", "lit_after")
 T4_PARTS = ("upheld", "corrected", "other", "pending", "total")
 
+# What a message calls a column or row of table 三: its label in the unified format, never its key.
+T3_COL_LABELS = {"np": ("自然人", "natural persons"), "biz": ("商业企业", "commercial enterprises"),
+                 "sci": ("科研机构", "research institutions"), "ngo": ("社会公益组织", "public-interest organisations"),
+                 "law": ("法律服务机构", "legal service agencies"), "oth": ("其他", "other"), "total": ("总计", "total")}
+T3_ROW_LABELS = {
+    "new": "一、本年新收政府信息公开申请数量", "carry_in": "二、上年结转政府信息公开申请数量",
+    "r1": "（一）予以公开", "r2": "（二）部分公开", "r3_1": "（三）不予公开 1.属于国家秘密",
+    "r3_2": "（三）不予公开 2.其他法律行政法规禁止公开", "r3_3": "（三）不予公开 3.危及“三安全一稳定”",
+    "r3_4": "（三）不予公开 4.保护第三方合法权益", "r3_5": "（三）不予公开 5.属于三类内部事务信息",
+    "r3_6": "（三）不予公开 6.属于四类过程性信息", "r3_7": "（三）不予公开 7.属于行政执法案卷",
+    "r3_8": "（三）不予公开 8.属于行政查询事项", "r4_1": "（四）无法提供 1.本机关不掌握相关政府信息",
+    "r4_2": "（四）无法提供 2.没有现成信息需要另行制作", "r4_3": "（四）无法提供 3.补正后申请内容仍不明确",
+    "r5_1": "（五）不予处理 1.信访举报投诉类申请", "r5_2": "（五）不予处理 2.重复申请",
+    "r5_3": "（五）不予处理 3.要求提供公开出版物", "r5_4": "（五）不予处理 4.无正当理由大量反复申请",
+    "r5_5": "（五）不予处理 5.要求行政机关确认或重新出具已获取信息", "r6": "（六）其他处理",
+    "r6_1": "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "r6_2": "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "r6_3": "（六）其他处理 3.其他", "r7": "（七）总计", "carry_out": "四、结转下年度继续办理",
+}
+
+
+def col_label(col: str, lang: str = "zh") -> str:
+    zh, en = T3_COL_LABELS.get(col, (col, col))
+    return en if lang == "en" else zh
+
 
 def fold(text: str) -> str:
     return re.sub(r"[\s\"'“”‘’「」]", "", text)
@@ -244,7 +269,7 @@ def t3_labels(ctx: Context, p: T3CheckParams) -> list[Hit]:
         for key, pat in p.columns.items():
             if not _rx(pat).search(header):
                 hits.append(Hit(anchor, {"table": p.table, "table_en": p.table_en, "what": "列", "what_en": "column",
-                                         "label": pat.strip("^$"), "label_en": pat.strip("^$")}))
+                                         "label": col_label(key), "label_en": col_label(key)}))
     return hits[:12]
 
 
@@ -254,7 +279,8 @@ def _short_label(label: str) -> str:
 
 
 def _label_of(p: T3Params, key: str) -> str:
-    return re.sub(r"[\\^$()?|]", "", p.rows[key]).split("|")[0]
+    """The prescribed label of a row (never the pattern that recognises it)."""
+    return T3_ROW_LABELS.get(key, key)
 
 
 @check("t3_cells", T3CheckParams)
@@ -280,13 +306,11 @@ def t3_cells(ctx: Context, p: T3CheckParams) -> list[Hit]:
                 hits.append(Hit(c.span, {"row": r.label, "found": c.text}))
     if blank_totals:  # one finding per table, naming the rows, rather than one per row
         names = "、".join(_short_label(r.label) for r, _ in blank_totals[:6]) + ("等" if len(blank_totals) > 6 else "")
-        hits.append(Hit(blank_totals[0][1].span, {
-            "row": f"{len(blank_totals)} 行（{names}）的总计", "row_en": f"the total of {len(blank_totals)} row(s) ({names})",
-            "found": "（空）", "found_en": "(blank)"}))
+        hits.append(Hit(blank_totals[0][1].span, {"table": p.table, "table_en": p.table_en,
+                                                  "count": len(blank_totals), "rows": names}, variant="blank_total"))
     if blanks:
-        hits.append(Hit(first_blank, {"row": f"{p.table}中 {blanks} 个单元格",
-                                      "row_en": f"{blanks} cell(s) of {p.table_en}",
-                                      "found": "（空，按 0 计）", "found_en": "(blank, read as 0)"}, severity="info"))
+        hits.append(Hit(first_blank, {"table": p.table, "table_en": p.table_en, "count": blanks},
+                        severity="info", variant="blank"))
     return hits
 
 
@@ -314,7 +338,8 @@ def t3_sums(ctx: Context, p: T3CheckParams) -> list[Hit]:
              for r in t3.rows.values() if len(r.values) == len(T3_COLS)]
     if "r7" in t3.rows:
         found += [sum_mismatch(t3.cell("r7", col), [t3.cell(k, col) for k in p.leaf_rows if k in t3.rows],
-                               f"“（七）总计”（{col}列）", f"'(七)总计' (column {col})") for col in T3_COLS]
+                               f"“（七）总计”的“{col_label(col)}”栏", f"'(七)总计' ({col_label(col, 'en')})")
+                  for col in T3_COLS]
     return [h for h in found if h is not None]
 
 
@@ -332,8 +357,8 @@ def t3_balance(ctx: Context, p: T3CheckParams) -> list[Hit]:
         a, b, c, d = (_v(x) for x in cells)
         if a + b != c + d:
             hits.append(Hit(cells[2].span if cells[2] is not None else None, {
-                "what": f"{col}列：本年新收+上年结转 应等于 办理结果总计+结转下年度",
-                "what_en": f"column {col}: new + carried in should equal total handled + carried over",
+                "what": f"“{col_label(col)}”栏：本年新收+上年结转 应等于 办理结果总计+结转下年度",
+                "what_en": f"{col_label(col, 'en')}: new + carried in should equal total handled + carried over",
                 "lhs": f"{_fmt(a)}+{_fmt(b)}={_fmt(a + b)}", "rhs": f"{_fmt(c)}+{_fmt(d)}={_fmt(c + d)}"}))
     return hits
 
@@ -472,6 +497,12 @@ def _t2_tables(ctx: Context, p: T2Params) -> list[tuple[T2Block, Table | None]]:
     return out
 
 
+def _shown(pattern: str) -> str:
+    """A label pattern as a reader would write it: 第二十条第\\(九\\)项 → 第二十条第（九）项."""
+    first = re.split(r"(?<!\\)\|", pattern)[0]
+    return re.sub(r"[\\^$?]", "", first.replace(r"\(", "（").replace(r"\)", "）"))
+
+
 @check("t2_present", T2Params)
 def t2_present(ctx: Context, p: T2Params) -> list[Hit]:
     """Fires when none of table 二's blocks (第二十条第…项) is present."""
@@ -489,7 +520,7 @@ def t2_labels(ctx: Context, p: T2Params) -> list[Hit]:
         return []
     hits = []
     for b, t in blocks:
-        name = re.sub(r"[\\]", "", b.title)
+        name = _shown(b.title)
         if t is None:
             hits.append(Hit(None, {"table": p.table, "table_en": p.table_en, "what": "栏目", "what_en": "block",
                                    "label": name, "label_en": name}))
@@ -498,7 +529,7 @@ def t2_labels(ctx: Context, p: T2Params) -> list[Hit]:
         for lab in b.columns + b.rows:
             if not _rx(lab).search(text):
                 hits.append(Hit(t.span, {"table": p.table, "table_en": p.table_en, "what": "标签", "what_en": "label",
-                                         "label": re.sub(r"[\\^$]", "", lab), "label_en": re.sub(r"[\\^$]", "", lab)}))
+                                         "label": _shown(lab), "label_en": _shown(lab)}))
     return hits
 
 
@@ -517,7 +548,7 @@ def t2_cells(ctx: Context, p: T2Params) -> list[Hit]:
                 if c.blank:
                     continue
                 if c.value is None or (c.value < 0 and not signed):
-                    hits.append(Hit(c.span, {"row": f"{r.cells[0].text}/{col}", "found": c.text}))
+                    hits.append(Hit(c.span, {"row": f"{r.cells[0].text}（{col}）", "found": c.text}))
     return hits
 
 
@@ -598,7 +629,9 @@ def unified_text_figures(ctx: Context, p: FigureParams) -> list[Hit]:
             if n not in expected:
                 hits.append(Hit(Span(m.start("n"), m.end("n")), {
                     "label": fig.get("label", m.group(0)), "text_value": m.group("n"),
-                    "table_value": "/".join(_fmt(v) for v in expected)}))
+                    "table_value": "、".join(dict.fromkeys(_fmt(v) for v in expected)),
+                    "table_value_en": ", ".join(dict.fromkeys(_fmt(v) for v in expected))},
+                    variant="alternatives" if len(set(expected)) > 1 else None))
     return hits
 
 

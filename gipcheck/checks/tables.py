@@ -208,8 +208,8 @@ def stats_cells_2008(ctx: Context, p: CellParams) -> list[Hit]:
                 elif c.value is None or c.value < 0:
                     hits.append(Hit(c.span, {"row": _label(r), "found": c.text}))
         if blanks:
-            hits.append(Hit(first, {"row": f"统计表中 {blanks} 个单元格", "row_en": f"{blanks} cell(s) of the table",
-                                    "found": "空白或“—”", "found_en": "blank or '—'"}, severity="info"))
+            hits.append(Hit(first, {"table": "统计表", "table_en": "the statistics table", "count": blanks},
+                            severity="info", variant="blank"))
     return hits
 
 
@@ -243,7 +243,9 @@ def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
                 cell = row.cells[g.year_col] if g.year_col is not None and g.year_col < len(row.cells) else row.cells[-1]
                 hits.append(Hit(Span(m.start("n"), m.end("n")), {
                     "label": _label(row), "text_value": m.group("n"),
-                    "table_value": "/".join(_fmt(v) for v in sorted(x for x in values if x is not None))}))
+                    "table_value": "、".join(_fmt(v) for v in sorted(x for x in values if x is not None)),
+                    "table_value_en": ", ".join(_fmt(v) for v in sorted(x for x in values if x is not None))},
+                    variant="alternatives" if len({x for x in values if x is not None}) > 1 else None))
     return hits
 
 
