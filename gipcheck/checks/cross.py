@@ -98,13 +98,14 @@ def _passages(r: ReportSummary, idx: list[int], other: ReportSummary, where: dic
             runs.append([i])
     runs.sort(key=lambda run: -sum(r.sentences.length[i] for i in run))
     zh, en = [], []
-    for run in runs[:n]:
-        i = run[0]
-        j = where[r.sentences.key[i]]
-        line, oline = r.place(i).line, other.place(j).line
-        text = r.excerpt(i)
-        zh.append(f"第{line}行“{text}”（“{_name(other)}”第{oline}行）")
-        en.append(f"line {line} '{text}' ('{_name(other)}' line {oline})")
+    with r.opened(), other.opened():
+        for run in runs[:n]:
+            i = run[0]
+            j = where[r.sentences.key[i]]
+            line, oline = r.place(i).line, other.place(j).line
+            text = r.excerpt(i)
+            zh.append(f"第{line}行“{text}”（“{_name(other)}”第{oline}行）")
+            en.append(f"line {line} '{text}' ('{_name(other)}' line {oline})")
     return "；".join(zh), "; ".join(en)
 
 
@@ -121,8 +122,9 @@ def copied_from_previous(batch: Batch, p: CopyParams) -> Iterator[CrossHit]:
         if sh.own_chars < p.min_chars or sh.share < p.threshold:
             continue
         copied, where = sh.copied, sh.where
-        kept = [figures_kept(r.sentence(i), prev.sentence(where[r.sentences.key[i]]), r.year, prev.year)
-                for i in copied]
+        with r.opened(), prev.opened():
+            kept = [figures_kept(r.sentence(i), prev.sentence(where[r.sentences.key[i]]), r.year, prev.year)
+                    for i in copied]
         same, year_only = kept.count("same"), kept.count("year-only")
         carried_zh, carried_en = "", ""
         if same or year_only:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zlib
+from contextlib import contextmanager
 from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from ..ast import Document
 from ..facts import Facts
@@ -70,10 +71,21 @@ class ReportSummary:
         return zlib.decompress(self.text_z).decode("utf-8") if self.text_z else ""
 
     def _source(self) -> Source:
-        if getattr(self, "_src", None) is None:
+        src = getattr(self, "_src", None)
+        if src is None:
             text = self.text()
-            self._src = Source(text, text, OffsetMap.identity(len(text)))
-        return self._src
+            src = Source(text, text, OffsetMap.identity(len(text)))
+        return src
+
+    @contextmanager
+    def opened(self) -> Iterator["ReportSummary"]:
+        """Keep the decompressed text while a finding is written, and drop it after: a batch
+        never holds more than the few texts it is quoting from."""
+        self._src = self._source()
+        try:
+            yield self
+        finally:
+            self._src = None
 
     def place(self, i: int) -> Place:
         """Sentence ``i``'s place in the text as read (computed only for what is reported)."""
