@@ -96,7 +96,10 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     findings += _notes(extracted, ruleset, opts)
     findings.sort(key=Finding.sort_key)
     findings, suppressed = _suppress(findings, lines, extracted, ruleset, opts)
-    result = FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed)
+    from .report.grids import table_grids
+
+    result = FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed,
+                        table_grids(doc))
     if opts.cross:
         result.summary = _summary(doc, facts, profile, path, findings, ruleset)
     return result
@@ -290,7 +293,7 @@ def summary_records(paths: Iterable[str | os.PathLike[str]], opts: Options | Non
     copts = dataclasses.replace(opts or Options(), cross=True)
     results = []
     for r in check_paths(paths, copts):
-        r.lines = []  # the batch keeps the small summary, not the text
+        r.lines, r.grids = [], []  # the batch keeps the small summary, not the text
         results.append(r)
     cross_check(results, copts, previous)
     return records(results, previous)

@@ -16,7 +16,7 @@ from .model import SEVERITY_RANK, RunResult
 from .read.base import Limits
 from .read import InputError, read_bytes, read_path
 from .report import FORMATS, ReportContext, RuleMeta, get_file_renderer, get_renderer
-from .rules import RuleFileError, RuleSet
+from .rules import PROFILES as BUILTIN_PROFILES, RuleFileError, RuleSet
 
 # Help texts in both languages; the language follows --lang (or GIPCHECK_LANG) on the command line.
 HELP = {
@@ -75,7 +75,7 @@ HELP = {
         "rules-rules": "also list the rules of this rule file (YAML)", "version": "show the version and exit",
     },
 }
-PROFILES = ["gip-2008", "gip-2019", "gip-2021"]
+PROFILES = list(BUILTIN_PROFILES)  # the profiles rules/*.yaml declare (gipcheck.rules)
 STATISTICS_FORMATS = ("text", "json", "jsonl", "html", "github")
 
 # What the command line itself says (not the findings), in the interface language.
@@ -220,6 +220,11 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     t.add_argument("path", help=h["file"])
     t.add_argument("--raw", action="store_true", help=h["raw"])
     t.add_argument("--normalized", action="store_true", help=argparse.SUPPRESS)  # the default; kept for old scripts
+
+    from . import review, serve  # their own options and help live with them
+
+    review.add_parser(sub, lang, _common_options, h)
+    serve.add_parser(sub, lang)
     return p
 
 
@@ -456,7 +461,13 @@ def _cmd_text(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": _cmd_check, "summary": _cmd_summary, "config": _cmd_config, "test": _cmd_test, "rules": _cmd_rules, "explain": _cmd_explain, "parse": _cmd_parse,
-            "text": _cmd_text}
+            "text": _cmd_text, "review": lambda a: _lazy("review", a), "serve": lambda a: _lazy("serve", a)}
+
+
+def _lazy(module: str, args: argparse.Namespace) -> int:
+    import importlib
+
+    return importlib.import_module(f"gipcheck.{module}").run_cli(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -181,7 +181,7 @@ def table_numbers(doc: Document, facts: Facts, profile: str, rules: RuleSet) -> 
 def check_document(extracted: Extracted, rules: RuleSet, *, profile: str | None = None,
                    sel: Selection | None = None, lang: str = "zh") -> tuple[Document, Facts, str, list[str], list[Finding]]:
     doc, facts = analyse(extracted, rules)
-    chosen, evidence = choose_profile(doc, facts, profile)
+    chosen, evidence = choose_profile(doc, facts, profile, rules.profiles)
     facts.tables = table_numbers(doc, facts, chosen, rules)
     findings = run_checks(doc, facts, chosen, rules, sel or Selection(), lang)
     return doc, facts, chosen, evidence, findings

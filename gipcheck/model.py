@@ -63,6 +63,7 @@ class FileResult:
     profile_evidence: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the text as read (or extracted), for reporters that show it
     suppressed: int = 0  # findings hidden by inline suppressions or a baseline
+    grids: list[dict[str, Any]] = field(default_factory=list)  # tables' cell columns per line, for the HTML report
     summary: Any = None  # gipcheck.cross.ReportSummary, when cross-report rules will run (not in JSON)
 
     def to_json(self) -> dict[str, Any]:

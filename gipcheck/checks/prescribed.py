@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from pydantic import Field
 
+from ..lexicon import fold_label
 from ..ast import Cell, PrescribedRow, PrescribedTable, Span, Table
 from . import Context, Hit, Params, Regex, check, in_part_clause
 
@@ -49,8 +50,7 @@ def col_label(col: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
-def fold(text: str) -> str:
-    return re.sub(r"[\s\"'“”‘’「」]", "", text)
+fold = fold_label  # gipcheck.lexicon: label folding, defined once
 
 
 @lru_cache(maxsize=512)
