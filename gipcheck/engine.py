@@ -20,6 +20,7 @@ from .profile import choose_profile
 from .read.base import Extracted
 from .rules import Check, RuleSet
 from .segment import segment
+from .tables import TableSet, build as build_tables
 from .suppress import COMMENT_PATTERN
 from .ast import Document
 
@@ -63,7 +64,7 @@ def _residue_patterns(items: tuple[tuple[str, str, str], ...]) -> list[tuple[str
 
 
 def analyse(extracted: Extracted, rules: RuleSet) -> tuple[Document, Facts]:
-    """read → normalize → segment → parse → facts."""
+    """read → normalize → segment → parse → facts (the tables follow once the profile is known)."""
     residue = (("directive", COMMENT_PATTERN, "<!--"),) + tuple(
         (r["kind"], r["pattern"], r.get("trigger", "")) for r in rules.vocabulary.get("residue", []))
     src = normalize(extracted.text, _residue_patterns(residue))
@@ -108,6 +109,18 @@ def _finding(doc: Document, check: Check, hit: Hit, rules: RuleSet, lang: str, s
     return Finding(rule.id, severity, message, line, col, end_line, end_col, basis, rule.name, fix, source)
 
 
+def _internal_error(rules: RuleSet, lang: str, rule_id: str, check: str, exc: Exception) -> Finding:
+    """GIP005: a bug in gipcheck (a check, the tables stage), named with where it happened."""
+    tb = traceback.extract_tb(exc.__traceback__)[-1]
+    where = f"{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}"
+    rule = rules.rules["GIP005"]
+    t = rule.message.en if lang == "en" else rule.message.zh
+    basis = (rule.basis.en if lang == "en" else rule.basis.zh) if rule.basis else None
+    return Finding("GIP005", "error", render(t, {"rule": rule_id, "check": check,
+                                                 "error": f"{type(exc).__name__}: {exc} ({where})"}),
+                   1, 1, 1, 1, basis, rule.name)
+
+
 def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: Selection,
                lang: str = "zh") -> list[Finding]:
     ctx = Context(doc, facts, profile, rules.vocabulary)
@@ -124,14 +137,7 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
         except Exception as exc:  # a bug in a check must not stop the others
             if not sel.enabled("GIP005"):
                 continue
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
-            where = f"{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}"
-            rule = rules.rules["GIP005"]
-            t = rule.message.en if lang == "en" else rule.message.zh
-            findings.append(Finding("GIP005", "error", render(t, {"rule": check.entry.rule, "check": check.entry.check,
-                                                                   "error": f"{type(exc).__name__}: {exc} ({where})"}),
-                                    1, 1, 1, 1, (rule.basis.en if lang == "en" else rule.basis.zh) if rule.basis else None,
-                                    rule.name))
+            findings.append(_internal_error(rules, lang, check.entry.rule, check.entry.check, exc))
             continue
         pairs.extend((check, hit) for hit in hits)
     _name_missing_parts(pairs, rules)
@@ -159,29 +165,18 @@ def _name_missing_parts(pairs: list[tuple[Check, Hit]], rules: RuleSet) -> None:
         hit.data["item_en"] = "', '".join(str(h.data.get("item_en", h.data["item"])) for h in missing)
 
 
-def table_numbers(doc: Document, facts: Facts, profile: str, rules: RuleSet) -> dict[str, object]:
-    """The tables as numbers for the JSON facts, read the way the profile's checks read them."""
-    from .checks.prescribed import read_prescribed
-    from .checks.tables import stats_numbers
-
-    ctx = Context(doc, facts, profile, rules.vocabulary)
-    checks = rules.checks_for(profile)
-    try:
-        out: dict[str, object] = {k: v.to_json() for k, v in read_prescribed(ctx, checks).items()}
-        hints = next((c.params.row_hints for c in checks if c.entry.check == "stats_table_2008"), None)
-        if hints:
-            stats = stats_numbers(ctx, hints)
-            if stats:
-                out["stats"] = stats
-    except Exception:  # noqa: BLE001 - the numbers are a convenience; the checks report problems
-        return {}
-    return out
-
-
 def check_document(extracted: Extracted, rules: RuleSet, *, profile: str | None = None,
                    sel: Selection | None = None, lang: str = "zh") -> tuple[Document, Facts, str, list[str], list[Finding]]:
     doc, facts = analyse(extracted, rules)
     chosen, evidence = choose_profile(doc, facts, profile, rules.profiles)
-    facts.tables = table_numbers(doc, facts, chosen, rules)
-    findings = run_checks(doc, facts, chosen, rules, sel or Selection(), lang)
+    sel = sel or Selection()
+    stage_error: Finding | None = None
+    try:
+        facts.tables = build_tables(doc, rules.tables_for(chosen))
+    except Exception as exc:  # a bug in a table reader: the checks still run, on no tables
+        facts.tables = TableSet({d.id: d for d in rules.tables_for(chosen) if d.id}, failed=True)
+        stage_error = _internal_error(rules, lang, "GIP401–GIP408", "tables", exc)
+    findings = run_checks(doc, facts, chosen, rules, sel, lang)
+    if stage_error is not None and sel.enabled("GIP005"):
+        findings.insert(0, stage_error)
     return doc, facts, chosen, evidence, findings

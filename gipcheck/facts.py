@@ -14,6 +14,7 @@ from typing import Any
 from .ast import Document, Span
 from .cn import cn_int
 from .lexicon import TITLE_PARTS, YEAR
+from .tables import TableSet
 
 _Y = YEAR
 _TITLE = TITLE_PARTS
@@ -80,9 +81,10 @@ class Facts:
     contact_span: Span | None = None
     publication_date: dt.date | None = None
     script: str = "simplified"
-    # the report's tables as numbers: {"t3": {row: {col: n}}, "t4": …} in the unified formats,
-    # {"stats": {label: {header: n}}} for a 2008-era statistics table (filled once the profile is known)
-    tables: dict[str, Any] = field(default_factory=dict)
+    # the report's tables, read by the tables stage once the profile is known: ``tables.get("t3")``
+    # is a PrescribedTable; in JSON {"t3": {row: {col: n}}, "t4": …} in the unified formats,
+    # {"stats": {label: {header: n}}} for a 2008-era statistics table
+    tables: TableSet = field(default_factory=TableSet)
 
     def to_json(self, doc: Document) -> dict[str, Any]:
         sig = doc.signature
@@ -104,7 +106,7 @@ class Facts:
                 {"agency": sig.agency, "date": _iso(sig.date)} if sig is not None else None
             ),
             "script": self.script,
-            "tables": self.tables,
+            "tables": self.tables.to_json(),
         }
 
 

@@ -270,9 +270,6 @@ def find_tables(view: str, lines: list[Line], grids: Sequence[Grid],
             rows = [_row([_cell(view, x.start, x.end) for x in g]) for g in groups]
             tables.append(Table(rows, Span(run[0].start, run[-1].end), "cell-per-line"))
             used.update(x.index for x in run)
-        elif len(groups) == 1 and len(run) >= 2:
-            # one row-group: tab-separated columns inside each line?
-            pass
         i = j
 
     # 4. aligned columns (tabs or 2+ spaces inside a line), at least two such lines in a row
@@ -556,9 +553,6 @@ def build(src: Source, grids: Sequence[Grid] | None = None) -> Document:
         if not text:
             continue
         para = Paragraph(text, Span(ln.start, ln.end), ln.index)
-        if signature and ln.start >= signature.span.end:
-            doc.attachments.append(para)
-            continue
         doc.paragraphs.append(para)
         if stack:
             stack[-1].paragraphs.append(para)
@@ -569,12 +563,10 @@ def build(src: Source, grids: Sequence[Grid] | None = None) -> Document:
         if stack:
             stack[-1].tables.append(next_table)
         next_table = next(table_iter, None)
+    # a section ends where the next sibling-or-higher heading starts (set when it is popped above);
+    # the ones still open end with the body
     for sec in stack:
         sec.end = doc.body_end
-    # a section ends where the next sibling-or-higher heading starts (set above), else at body end
-    for sec in doc.all_sections():
-        if sec.end == 0:
-            sec.end = doc.body_end
     # caption: the text just before each table
     for t in doc.tables:
         before = view[max(0, t.span.start - 200):t.span.start].rstrip("\n").split("\n")

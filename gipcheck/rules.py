@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .data import data_dir
+from .tables.defs import TableDef, merge as merge_tables
 
 # The built-in profile ids, for argument parsers that need them before any rule file is read;
 # the profiles themselves (and their years) are declared in rules/*.yaml, and a test checks
@@ -91,6 +92,7 @@ class RuleFile(BaseModel):
     checks: list[CheckEntry] = Field(default_factory=list)
     cross_checks: list[CheckEntry] = Field(default_factory=list)  # across reports (GIP7)
     vocabulary: dict[str, Any] = Field(default_factory=dict)
+    tables: list[TableDef] = Field(default_factory=list)  # table definitions (rules/tables/*.yaml)
 
 
 @dataclass
@@ -109,9 +111,14 @@ class RuleSet:
     vocabulary: dict[str, Any]
     files: list[str] = field(default_factory=list)
     cross_checks: list[Check] = field(default_factory=list)
+    tables: list[TableDef] = field(default_factory=list)
 
     def checks_for(self, profile: str) -> list[Check]:
         return [c for c in self.checks if c.entry.profiles is None or profile in c.entry.profiles]
+
+    def tables_for(self, profile: str) -> list[TableDef]:
+        """The table definitions the tables stage reads for this profile."""
+        return [t for t in self.tables if t.profiles is None or profile in t.profiles]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -172,7 +179,8 @@ def load_file(path: Path) -> tuple[RuleFile, Any]:
 
 def default_files() -> list[Path]:
     d = data_dir("rules")
-    return [d / "catalog.yaml"] + sorted(p for p in d.glob("*.yaml") if p.name != "catalog.yaml")
+    return [d / "catalog.yaml"] + sorted(p for p in d.glob("*.yaml") if p.name != "catalog.yaml") \
+        + sorted((d / "tables").glob("*.yaml"))
 
 
 def _merge_vocab(into: dict[str, Any], new: dict[str, Any]) -> None:
@@ -266,6 +274,7 @@ def _load_rules(files: list[Path]) -> RuleSet:
     load_all()
     rs = RuleSet({}, {}, [], {})
     pending: list[tuple[CheckEntry, Any, Path, int, bool]] = []
+    table_defs: list[tuple[TableDef, Path, int]] = []
     for path in files:
         parsed, raw = load_file(path)
         rs.files.append(str(path))
@@ -283,6 +292,19 @@ def _load_rules(files: list[Path]) -> RuleSet:
             pending.append((c, raw, path, _line_of(raw, ("checks", i)), False))
         for i, c in enumerate(parsed.cross_checks):
             pending.append((c, raw, path, _line_of(raw, ("cross_checks", i)), True))
+        for i, t in enumerate(parsed.tables):
+            for p in t.profiles or []:
+                if p not in PROFILES:
+                    raise RuleFileError(str(path), _line_of(raw, ("tables", i)),
+                                        f"tables.{i}.profiles: unknown profile {p!r} (known: {', '.join(PROFILES)})")
+            table_defs.append((t, path, _line_of(raw, ("tables", i))))
+    done: list[TableDef] = []
+    for t, path, line in table_defs:
+        try:
+            done = merge_tables(done + [t])
+        except ValueError as exc:
+            raise RuleFileError(str(path), line, f"table {t.extends or t.id}: {exc}") from None
+    rs.tables = done
     builtin_files = {str(p) for p in default_files()}
     builtin: dict[str, set[str]] = {}
     for c, raw, path, line, _cross in pending:

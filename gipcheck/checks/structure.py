@@ -87,7 +87,7 @@ def _matches(patterns: Iterable[str], text: str) -> bool:
 
 
 def _folded_headings(ctx: Context) -> list[tuple[Heading, str]]:
-    cache = ctx.doc.__dict__.setdefault("_cache", {})
+    cache = ctx.doc.cache
     if "headings" not in cache:
         cache["headings"] = [(h, _fold(h.title or h.text)) for h in ctx.doc.headings]
         cache["short_paras"] = [(p.span, t) for p in ctx.doc.paragraphs
@@ -103,7 +103,7 @@ def find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
         if _matches(p.headings, t) and not _matches(p.not_in, t):
             return h
     if p.plain_lines:
-        for span, t in ctx.doc.__dict__["_cache"]["short_paras"]:
+        for span, t in ctx.doc.cache["short_paras"]:
             if _matches(p.headings, t) and not _matches(p.not_in, t):
                 return span
     return None
@@ -119,7 +119,7 @@ def _span(found: Heading | Span) -> Span:
 
 def _declaration_spans(ctx: Context) -> list[tuple[int, int]]:
     """Sentences in the introduction that list the report's parts: they do not cover an item."""
-    cache = ctx.doc.__dict__.setdefault("_cache", {})
+    cache = ctx.doc.cache
     if "declarations" in cache:
         return cache["declarations"]
     spans = cache["declarations"] = []

@@ -122,7 +122,12 @@ def _figures(tables: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _row_place(doc: Document, pattern: str) -> Place | None:
+def _row_place(doc: Document, facts: Facts, table: str, row: str, pattern: str) -> Place | None:
+    """Where a compared row is: its span from the tables stage, else the first line naming it."""
+    t = facts.tables.get(table)
+    r = t.rows.get(row) if t is not None else None
+    if r is not None:
+        return Place(*doc.source.locate(r.span.start, r.span.end))
     m = re.search(pattern, doc.view)
     if not m:
         return None
@@ -152,14 +157,14 @@ def summarize(doc: Document, facts: Facts, profile: str | None, path: str, findi
     sev = Counter(f.severity for f in findings)
     s.counts = {k: sev.get(k, 0) for k in ("error", "warning", "info")}
     s.rule_counts = dict(Counter(f.rule for f in findings))
-    s.figures = _figures(facts.tables)
+    s.figures = _figures(facts.tables.to_json())
     for key, pattern in _T3_ROWS.items():
         if key in s.figures.get("t3", {}):
-            place = _row_place(doc, pattern)
+            place = _row_place(doc, facts, "t3", key, pattern)
             if place:
                 s.places[key] = place
     if "t2" in s.figures:
-        place = _row_place(doc, r"行政规范性文件|规范性文件")
+        place = _row_place(doc, facts, "t2", "", r"行政规范性文件|规范性文件")
         if place:
             s.places["t2"] = place
     body = doc.body_text()
