@@ -141,3 +141,73 @@ def test_summary_is_small():
     size = len(pickle.dumps(r.summary))
     text = (REAL / "2023_pingtanzonghe.txt").stat().st_size
     assert size < max(20_000, text // 2), size
+
+
+# -- through the command line and the run layer ----------------------------------------------
+
+def _cli_json(capsys, *argv):
+    import json as _json
+
+    from gipcheck.cli import main
+
+    code = main(["check", *argv, "--format", "json", "--isolated"])
+    return code, _json.loads(capsys.readouterr().out)
+
+
+def test_cli_previous_gives_a_draft_its_last_year(capsys):
+    code, out = _cli_json(capsys, str(REAL / "2024_pingtanzonghe.txt"), "--previous", str(REAL / "2023_pingtanzonghe.txt"))
+    # last year's report is context only: every entry (the file's, then its batch stage) is the draft's
+    assert {f["path"] for f in out["files"]} == {str(REAL / "2024_pingtanzonghe.txt")}
+    assert [f.get("stage", "file") for f in out["files"]] == ["file", "batch"]
+    rules = [g["rule"] for f in out["files"] for g in f["findings"]]
+    assert rules.count("GIP702") == 1
+
+
+def test_cli_batch_finds_histories_by_itself_in_any_job_count(capsys, tmp_path):
+    for name in ("2023_pingtanzonghe.txt", "2024_pingtanzonghe.txt", "2011_pingtanxian.txt", "2011_pingtanzonghe.txt"):
+        (tmp_path / name).write_bytes((REAL / name).read_bytes())
+    seen = []
+    for jobs in ("1", "2"):
+        _code, out = _cli_json(capsys, str(tmp_path), "-j", jobs)
+        seen.append(sorted((Path(f["path"]).name, g["rule"]) for f in out["files"] for g in f["findings"]
+                           if g["rule"].startswith("GIP7")))
+    assert seen[0] == seen[1] == [("2011_pingtanxian.txt", "GIP704"), ("2024_pingtanzonghe.txt", "GIP702")]
+
+
+def test_cli_jsonl_streams_cross_report_findings_last(capsys, tmp_path):
+    import json as _json
+
+    from gipcheck.cli import main
+
+    for name in ("2023_pingtanzonghe.txt", "2024_pingtanzonghe.txt"):
+        (tmp_path / name).write_bytes((REAL / name).read_bytes())
+    main(["check", str(tmp_path), "--format", "jsonl", "--isolated"])
+    lines = [_json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+    files = [x for x in lines if "findings" in x]
+    assert [x.get("stage", "file") for x in files][-1] == "batch"
+    assert [g["rule"] for g in files[-1]["findings"]] == ["GIP702"]
+
+
+def test_ignoring_a_cross_report_rule_and_english(capsys):
+    _code, out = _cli_json(capsys, str(REAL / "2024_pingtanzonghe.txt"), "--previous", str(REAL / "2023_pingtanzonghe.txt"),
+                           "--ignore", "GIP702")
+    assert not [g for f in out["files"] for g in f["findings"] if g["rule"].startswith("GIP7")]
+    _code, out = _cli_json(capsys, str(REAL / "2024_pingtanzonghe.txt"), "--previous", str(REAL / "2023_pingtanzonghe.txt"),
+                           "--lang", "en")
+    (g,) = [g for f in out["files"] for g in f["findings"] if g["rule"] == "GIP702"]
+    assert g["message"].startswith("normative documents in force") and g["basis"].startswith("Unified")
+
+
+def test_missing_previous_is_a_usage_error(capsys):
+    from gipcheck.cli import main
+
+    assert main(["check", str(REAL / "2024_pingtanzonghe.txt"), "--previous", str(REAL / "nope.txt")]) == 2
+    assert "nope.txt" in capsys.readouterr().err
+
+
+def test_api_run_merges_cross_report_findings_into_their_files():
+    run = api.run([REAL / "2023_pingtanzonghe.txt", REAL / "2024_pingtanzonghe.txt"], jobs=1)
+    by_name = {Path(f.path).name: [g.rule for g in f.findings] for f in run.files}
+    assert "GIP702" in by_name["2024_pingtanzonghe.txt"] and len(run.files) == 2
+    alone = api.run([REAL / "2023_pingtanzonghe.txt", REAL / "2024_pingtanzonghe.txt"], jobs=1, cross_report=False)
+    assert not [g for f in alone.files for g in f.findings if g.rule.startswith("GIP7")]

@@ -9,7 +9,7 @@ histories (same agency, consecutive years) and runs the ``cross_checks`` of the 
 """
 from __future__ import annotations
 
-from .stage import cross_findings
+from .stage import CrossReportCheck, cross_findings
 from .summary import ReportSummary, summarize
 
-__all__ = ["ReportSummary", "summarize", "cross_findings"]
+__all__ = ["CrossReportCheck", "ReportSummary", "summarize", "cross_findings"]

@@ -77,10 +77,12 @@ def report_record(result: FileResult, batch: Batch | None = None) -> dict[str, A
     return rec
 
 
-def records(results: list[FileResult], previous: dict[str, str] | None = None) -> dict[str, Any]:
+def records(results: list[FileResult], previous: dict[str, str] | None = None,
+            context: list[Any] = ()) -> dict[str, Any]:
     """Plain records for a whole run: ``reports`` (one per file), ``by_rule`` (finding rows per
-    rule id), ``by_agency`` (each agency's reports by year)."""
-    summaries = [r.summary for r in results if r.summary is not None]
+    rule id), ``by_agency`` (each agency's reports by year). ``context``: summaries of reports
+    that are not rows themselves (last year's, named with ``--previous``)."""
+    summaries = [r.summary for r in results if r.summary is not None] + list(context)
     batch = Batch(summaries, dict(previous or {})) if summaries else None
     reports = [report_record(r, batch) for r in results]
     by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)

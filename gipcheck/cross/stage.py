@@ -148,9 +148,10 @@ class Shared:
         return self.copied_chars / self.own_chars if self.own_chars else 0.0
 
 
-def cross_findings(summaries: list[ReportSummary], ruleset: Any, selection: Any, lang: str = "zh",
+def cross_findings(summaries: list[ReportSummary], ruleset: Any,
                    previous: dict[str, str] | None = None) -> dict[str, list[Finding]]:
-    """The findings of every cross-report rule, by the path of the report they are about."""
+    """The findings of every cross-report rule, by the path of the report they are about, each
+    in that report's language and only where its settings enable the rule."""
     from ..engine import render
 
     out: dict[str, list[Finding]] = defaultdict(list)
@@ -160,32 +161,64 @@ def cross_findings(summaries: list[ReportSummary], ruleset: Any, selection: Any,
     batch = Batch(reports, dict(previous or {}))
     for check in ruleset.cross_checks:
         rid = check.entry.rule
-        if not selection.enabled(rid):
+        if not any(rid in r.rules_on for r in reports):
             continue
         rule = ruleset.rules[rid]
         try:
             hits = list(check.func(batch, check.params))
         except Exception as exc:  # a bug in a cross check must not lose the run's other results
-            if selection.enabled("GIP005"):
+            first = reports[0]
+            if "GIP005" in ruleset.rules:
                 tb = traceback.extract_tb(exc.__traceback__)[-1]
                 r5 = ruleset.rules["GIP005"]
-                msg = render(r5.message.en if lang == "en" else r5.message.zh,
+                msg = render(r5.message.en if first.lang == "en" else r5.message.zh,
                              {"rule": rid, "check": check.entry.check,
                               "error": f"{type(exc).__name__}: {exc} ({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})"})
-                out[reports[0].path].append(Finding("GIP005", "error", msg, 1, 1, 1, 1, None, r5.name))
+                out[first.path].append(Finding("GIP005", "error", msg, 1, 1, 1, 1, None, r5.name))
             continue
         msg_t = check.entry.message or rule.message
         basis_t = check.entry.basis or rule.basis
         for hit in hits:
+            target = batch.by_path.get(hit.path)
+            if target is None or rid not in target.rules_on:
+                continue
+            en = target.lang == "en"
             data = dict(hit.data)
-            if lang == "en":
+            if en:
                 data.update({k[:-3]: v for k, v in hit.data.items() if k.endswith("_en")})
             line, col, end_line, end_col = hit.place or (1, 1, 1, 1)
             out[hit.path].append(Finding(
-                rid, selection.severity.get(rid) or hit.severity or check.entry.severity or rule.severity,
-                render(msg_t.en if lang == "en" else msg_t.zh, data), line, col, end_line, end_col,
-                (basis_t.en if lang == "en" else basis_t.zh) if basis_t else None, rule.name,
-                (rule.fix.en if lang == "en" else rule.fix.zh) if rule.fix else None))
+                rid, target.rules_on[rid] or hit.severity or check.entry.severity or rule.severity,
+                render(msg_t.en if en else msg_t.zh, data), line, col, end_line, end_col,
+                (basis_t.en if en else basis_t.zh) if basis_t else None, rule.name,
+                (rule.fix.en if en else rule.fix.zh) if rule.fix else None))
     for findings in out.values():
         findings.sort(key=Finding.sort_key)
     return dict(out)
+
+
+@dataclass
+class CrossReportCheck:
+    """The cross-report rules as a batch check of the run layer (:class:`gipcheck.batch.BatchCheck`).
+
+    ``summarize`` takes the summary the worker made while checking the report (the document is
+    gone by then) off the result, so it is not sent on to the reporters; ``finish`` runs the
+    rules over all of them. ``previous`` is last year's report named by the user (``--previous``):
+    context for every report of the run, never judged itself."""
+
+    extra_rules: tuple[str, ...] = ()
+    previous: ReportSummary | None = None
+
+    def summarize(self, result: Any) -> ReportSummary | None:
+        summary, result.summary = result.summary, None
+        return summary
+
+    def finish(self, summaries: Any) -> dict[str, list[Finding]]:
+        from ..api import rules
+
+        reports = [s for _path, s in summaries if s is not None]
+        mapping: dict[str, str] = {}
+        if self.previous is not None:
+            mapping = {s.path: self.previous.path for s in reports if s.path != self.previous.path}
+            reports.append(self.previous)
+        return cross_findings(reports, rules(self.extra_rules), mapping)

@@ -62,6 +62,9 @@ class ReportSummary:
     sentences: Sentences = field(default_factory=Sentences)
     text_z: bytes = b""  # the text as read, compressed: excerpts, places and names, when reported
     unreadable: bool = False
+    lang: str = "zh"  # the language this report's findings are written in
+    # the cross-report rules this report's settings enable → a severity the settings give ("" for none)
+    rules_on: dict[str, str] = field(default_factory=dict)
 
     @property
     def template(self) -> array:
@@ -141,8 +144,11 @@ def _boilerplate(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def summarize(doc: Document, facts: Facts, profile: str | None, path: str, findings: list[Any],
-              vocab: dict[str, Any], deadline: tuple[dt.date | None, dt.date | None] = (None, None)) -> ReportSummary:
-    """The batch's record of one checked report (``deadline``: the date judged and the legal deadline)."""
+              vocab: dict[str, Any], deadline: tuple[dt.date | None, dt.date | None] = (None, None),
+              opts: Any = None, cross_rules: tuple[str, ...] = ()) -> ReportSummary:
+    """The batch's record of one checked report (``deadline``: the date judged and the legal
+    deadline; ``opts``: the file's options, whose language and selection its cross-report
+    findings follow)."""
     judged, due = deadline
     agency = report_agency(doc, facts)
     cross = vocab.get("cross", {})
@@ -154,6 +160,11 @@ def summarize(doc: Document, facts: Facts, profile: str | None, path: str, findi
         deadline=due.isoformat() if due else None,
         days_late=(judged - due).days if judged and due and judged > due else (0 if judged and due else None),
     )
+    if opts is not None:
+        s.lang = opts.lang
+        s.rules_on = {rid: opts.selection.severity.get(rid, "") for rid in cross_rules if opts.selection.enabled(rid)}
+    else:
+        s.rules_on = {rid: "" for rid in cross_rules}
     sev = Counter(f.severity for f in findings)
     s.counts = {k: sev.get(k, 0) for k in ("error", "warning", "info")}
     s.rule_counts = dict(Counter(f.rule for f in findings))
