@@ -330,7 +330,7 @@ def summary_records(paths: Iterable[str | os.PathLike[str]], settings: Settings 
     files = list(expand_paths(paths))
     if not files:
         return records([])
-    settings, check = _cross_report(files, settings, previous)
+    settings, check = _cross_report(files, settings, previous, force=True)
     results = list(check_paths(files, settings, jobs=jobs, lines=False, cross_report=False))
     extra = check.finish([(r.path, r.summary) for r in results])
     for r in results:
@@ -393,7 +393,8 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Op
         cross_report = len(files) >= 2 or previous is not None
     if cross_report and files:
         settings, check = _cross_report(files, settings, previous)
-        batch_checks = tuple(batch_checks) + (check,)
+        if check is not None:
+            batch_checks = tuple(batch_checks) + (check,)
     known = None
     if isinstance(settings, Settings) and settings.baseline:
         known = _load_baseline(settings.baseline)
@@ -408,17 +409,20 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Op
 
 
 def _cross_report(files: list[str], settings: Settings | Options | None,
-                  previous: str | os.PathLike[str] | None) -> tuple[Settings | Options, Any]:
-    """The settings that keep a summary of each report, and the batch check that compares them."""
+                  previous: str | os.PathLike[str] | None, force: bool = False) -> tuple[Settings | Options, Any]:
+    """The settings that keep a summary of each report, and the batch check that compares them
+    (None, and the settings unchanged, when the first file's settings turn every GIP7 rule off)."""
     import dataclasses
 
     from .cross import CrossReportCheck
 
     if isinstance(settings, Options):
-        settings, first = dataclasses.replace(settings, cross=True), settings
+        first = settings
     else:
-        settings = dataclasses.replace(settings or Settings(), cross=True)
-        first = resolve_settings(files[0] if files[0] != "-" else (settings.stdin_filename or "."), settings)
+        first = resolve_settings(files[0] if files[0] != "-" else ((settings and settings.stdin_filename) or "."), settings)
+    if not force and previous is None and not any(first.selection.enabled(c.entry.rule) for c in rules(first.extra_rules).cross_checks):
+        return settings, None
+    settings = dataclasses.replace(settings or Settings(), cross=True)
     prev = None
     if previous is not None:
         popts = settings if isinstance(settings, Options) else resolve_settings(str(previous), settings)
