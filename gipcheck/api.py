@@ -18,7 +18,7 @@ import os
 import re
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from . import suppress
 from .ast import Document
@@ -96,8 +96,43 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     findings, suppressed = _suppress(findings, lines, extracted, ruleset, opts)
     from .report.grids import table_grids
 
-    return FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed,
-                      table_grids(doc), fail_on=opts.fail_on)
+    result = FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed,
+                        table_grids(doc), fail_on=opts.fail_on)
+    if opts.cross:
+        result.summary = _summary(doc, facts, profile, path, findings, ruleset, opts)
+    return result
+
+
+def _summary(doc: Document, facts: Any, profile: str, path: str, findings: list[Finding], ruleset: RuleSet,
+             opts: Options) -> Any:
+    from .cross import summarize
+    from .deadline import legal_deadline
+
+    judged = facts.publication_date or (doc.signature.date if doc.signature else None)
+    due = None
+    late = next((c for c in ruleset.checks_for(profile) if c.entry.rule == "GIP504"), None)
+    if late is not None and facts.report_year:
+        agency = facts.agency or (doc.signature.agency if doc.signature else None)
+        due, _kind = legal_deadline(agency, facts.report_year, late.params.kinds, late.params.deadlines)
+    cross_rules = tuple(dict.fromkeys(c.entry.rule for c in ruleset.cross_checks))
+    return summarize(doc, facts, profile, path, findings, ruleset.vocabulary, (judged, due), opts, cross_rules)
+
+
+def cross_check(results: list[FileResult], opts: Options | None = None,
+                previous: dict[str, str] | None = None) -> list[FileResult]:
+    """Add the cross-report findings (GIP701–GIP704) to ``results`` (checked with ``cross=True``).
+
+    ``previous`` maps a report's path to the path of the same agency's previous report, when
+    the user named it (``--previous``); otherwise histories are found by agency and year.
+    """
+    from .cross import cross_findings
+
+    opts = opts or Options()
+    extra = cross_findings([r.summary for r in results], rules(opts.extra_rules), previous)
+    for r in results:
+        if r.path in extra:
+            r.findings = sorted(r.findings + extra[r.path], key=Finding.sort_key)
+    return results
 
 
 def _notes(extracted: Extracted, ruleset: RuleSet, opts: Options) -> list[Finding]:
@@ -134,6 +169,23 @@ def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, r
     if not opts.selection.enabled("GIP006"):
         return suppress.apply(findings, directives, lambda *a: None)  # hidden findings still counted
     return suppress.apply(findings, directives, unused)
+
+
+def check_example(text: str, opts: Options | None = None, *, previous: str | None = None,
+                  other: str | None = None) -> FileResult:
+    """Check a rule example: ``text`` alone, or with last year's report (``previous``) or another
+    agency's report (``other``) beside it, so the cross-report rules have their second report."""
+    opts = opts or Options()
+    if previous is None and other is None:
+        return check_extracted(Extracted(text=text), "<example>", opts)
+    import dataclasses
+
+    copts = dataclasses.replace(opts, cross=True)
+    second = "<previous>" if previous is not None else "<other>"
+    results = [check_extracted(Extracted(text=previous if previous is not None else other or ""), second, copts),
+               check_extracted(Extracted(text=text), "<example>", copts)]
+    cross_check(results, copts, {"<example>": "<previous>"} if previous is not None else None)
+    return results[1]
 
 
 def check_file(path: str | os.PathLike[str], opts: Options | None = None) -> FileResult:
@@ -268,6 +320,27 @@ def _load_baseline(baseline: str | os.PathLike[str] | dict) -> dict[str, dict[st
     return baseline if isinstance(baseline, dict) else bl.load(str(baseline))
 
 
+def summary_records(paths: Iterable[str | os.PathLike[str]], settings: Settings | Options | None = None, *,
+                    jobs: int | None = None, previous: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The evaluator's summary of many reports as plain records (what ``gipcheck summary`` writes):
+    ``reports`` (one per file: identity, dates, counts per severity and rule, main figures,
+    ratios, repeat rate against last year), ``by_rule`` and ``by_agency``."""
+    from .cross.records import records
+
+    files = list(expand_paths(paths))
+    if not files:
+        return records([])
+    settings, check = _cross_report(files, settings, previous, force=True)
+    results = list(check_paths(files, settings, jobs=jobs, lines=False, cross_report=False))
+    extra = check.finish([(r.path, r.summary) for r in results])
+    for r in results:
+        r.grids = []  # the summary keeps the small per-report record, not the text
+        if r.path in extra:
+            r.findings = sorted(r.findings + extra[r.path], key=Finding.sort_key)
+    prev = check.previous
+    return records(results, {r.path: prev.path for r in results} if prev else None, [prev] if prev else [])
+
+
 def _apply_baseline(fr: FileResult, known: dict[str, dict[str, int]]) -> None:
     from . import baseline as bl
 
@@ -294,7 +367,8 @@ def _jobs(paths: Sequence[str], settings: Settings | Options | None, keep_lines:
 
 def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Options | None = None, *,
                 jobs: int | None = None, executor: Executor | None = None,
-                batch_checks: Sequence["BatchCheck"] = (), lines: bool = True) -> Iterator[FileResult]:
+                batch_checks: Sequence["BatchCheck"] = (), lines: bool = True,
+                cross_report: bool | None = None, previous: str | os.PathLike[str] | None = None) -> Iterator[FileResult]:
     """Check many files (folders are walked; ``-`` is stdin); yield one result per file in input
     order, each as soon as it and those before it are done; a bad file never stops the rest.
 
@@ -307,10 +381,20 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Op
     report (:class:`gipcheck.batch.BatchCheck`); their findings follow the per-file results, as one
     more result per path with ``stage == "batch"``. ``lines=False`` leaves ``result.lines`` (the text)
     empty, so results cost less to send back from workers, when nothing will show the text.
+
+    ``cross_report``: run the cross-report rules (GIP701–GIP704) over the reports — by default when
+    there are two or more, or a ``previous`` one: last year's report of the same agency, read as
+    context (it gets no findings of its own). Their findings come as batch-stage results.
     """
     from . import batch
 
     files = list(expand_paths(paths))  # names only (a few MB for 100,000 files); the work is lazy
+    if cross_report is None:
+        cross_report = len(files) >= 2 or previous is not None
+    if cross_report and files:
+        settings, check = _cross_report(files, settings, previous)
+        if check is not None:
+            batch_checks = tuple(batch_checks) + (check,)
     known = None
     if isinstance(settings, Settings) and settings.baseline:
         known = _load_baseline(settings.baseline)
@@ -324,13 +408,37 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Op
         yield fr
 
 
+def _cross_report(files: list[str], settings: Settings | Options | None,
+                  previous: str | os.PathLike[str] | None, force: bool = False) -> tuple[Settings | Options, Any]:
+    """The settings that keep a summary of each report, and the batch check that compares them
+    (None, and the settings unchanged, when the first file's settings turn every GIP7 rule off)."""
+    import dataclasses
+
+    from .cross import CrossReportCheck
+
+    if isinstance(settings, Options):
+        first = settings
+    else:
+        first = resolve_settings(files[0] if files[0] != "-" else ((settings and settings.stdin_filename) or "."), settings)
+    if not force and previous is None and not any(first.selection.enabled(c.entry.rule) for c in rules(first.extra_rules).cross_checks):
+        return settings, None
+    settings = dataclasses.replace(settings or Settings(), cross=True)
+    prev = None
+    if previous is not None:
+        popts = settings if isinstance(settings, Options) else resolve_settings(str(previous), settings)
+        prev = check_file(previous, dataclasses.replace(popts, cross=True)).summary
+    return settings, CrossReportCheck(first.extra_rules, prev)
+
+
 def run(paths: Iterable[str | os.PathLike[str]], settings: Settings | Options | None = None, *,
         jobs: int | None = None, executor: Executor | None = None,
-        batch_checks: Sequence["BatchCheck"] = ()) -> RunResult:
+        batch_checks: Sequence["BatchCheck"] = (), cross_report: bool | None = None,
+        previous: str | os.PathLike[str] | None = None) -> RunResult:
     """All results of :func:`check_paths` in one :class:`RunResult`, batch findings merged into their files."""
     files: list[FileResult] = []
     by_path: dict[str, FileResult] = {}
-    for fr in check_paths(paths, settings, jobs=jobs, executor=executor, batch_checks=batch_checks):
+    for fr in check_paths(paths, settings, jobs=jobs, executor=executor, batch_checks=batch_checks,
+                          cross_report=cross_report, previous=previous):
         if fr.stage == "batch" and fr.path in by_path:
             target = by_path[fr.path]
             target.findings = sorted(target.findings + fr.findings, key=Finding.sort_key)

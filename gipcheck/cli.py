@@ -38,6 +38,9 @@ HELP = {
         "text": "显示规则所见的规范化文本，及每行在原文中的位置", "raw": "显示读取（提取）的原文，问题的行号即指此文本",
         "file": "报告文件",
         "stdin-filename": "从标准输入（路径写作 -）读取时使用的文件名（用于查找配置和显示）",
+        "summary": "汇总多份报告：每份报告一行（单位、年度、逾期、问题数、主要数字、比率、与上年重复率），写成 xlsx、csv 或 json",
+        "summary-output": "结果文件（.xlsx、.csv 或 .json）",
+        "previous": "本单位上一年度的报告（用于核对结转数、现行有效件数和与上年雷同）",
         "jobs": "同时检查的进程数（默认使用全部 CPU 核心）",
         "exit-zero": "即使发现问题，退出码也为 0（配置错误等仍为 2）", "quiet": "只输出问题：不输出汇总，也不输出“未发现问题”",
         "rules-rules": "同时列出此规则文件（YAML）中的规则", "version": "显示版本号并退出",
@@ -65,6 +68,10 @@ HELP = {
         "text": "print the normalized text rules see, with each line's position in the original",
         "raw": "print the text as read (extracted); finding line numbers refer to it", "file": "report file",
         "stdin-filename": "the file name to use for a report read from stdin (PATH -): config lookup and messages",
+        "summary": "summarize many reports: one row per report (agency, year, lateness, findings, main figures, "
+                   "ratios, repeat rate against last year) as xlsx, csv or json",
+        "summary-output": "the result file (.xlsx, .csv or .json)",
+        "previous": "the same agency's report of the year before (carry-over, in-force counts, text copied from it)",
         "jobs": "check N files at once in worker processes (default: every core)",
         "exit-zero": "exit 0 even when there are findings (usage and configuration errors still exit 2)",
         "quiet": "print findings only: no summary, no 'no problems found' lines",
@@ -83,7 +90,10 @@ SAY = {
            "tested": "{passed} 项通过，{failed} 项失败",
            "writes-input": "gipcheck: {path} 是要检查的文件之一；gipcheck 从不写入被检查的文件",
            "internal": "gipcheck: 内部错误：{error}；上面已输出 {files} 个文件的检查结果；请把此信息报告给 gipcheck 的维护者",
-           "crash": "gipcheck: 内部错误：{error}；请把此信息报告给 gipcheck 的维护者"},
+           "crash": "gipcheck: 内部错误：{error}；请把此信息报告给 gipcheck 的维护者",
+           "summary-suffix": "gipcheck: {path}: 结果文件应为 .xlsx、.csv 或 .json",
+           "summarized": "gipcheck: 已汇总 {n} 份报告，写入 {path}",
+           "no-previous": "gipcheck: {path}: 上一年度的报告不存在或不是文件"},
     "en": {"no-files": "gipcheck: no report files found in {paths}",
            "wrote": "gipcheck: wrote {n} finding(s) of {files} file(s) to {path}",
            "no-statistics": "gipcheck: --statistics cannot be used with --format {format} (use one of: {formats})",
@@ -92,7 +102,10 @@ SAY = {
            "writes-input": "gipcheck: {path}: is one of the files to check; gipcheck never writes to them",
            "internal": "gipcheck: internal error: {error}; {files} file(s) were checked and reported above; "
                        "please report this to the gipcheck maintainers",
-           "crash": "gipcheck: internal error: {error}; please report this to the gipcheck maintainers"},
+           "crash": "gipcheck: internal error: {error}; please report this to the gipcheck maintainers",
+           "summary-suffix": "gipcheck: {path}: the result file must end in .xlsx, .csv or .json",
+           "summarized": "gipcheck: summarized {n} report(s) into {path}",
+           "no-previous": "gipcheck: {path}: last year's report does not exist or is not a file"},
 }
 _UI = {"lang": "zh"}
 
@@ -187,6 +200,15 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     c.add_argument("--no-source", action="store_true", help=h["no-source"])
     c.add_argument("--stdin-filename", metavar="NAME", help=h["stdin-filename"])
     c.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help=h["jobs"])
+
+    c.add_argument("--previous", metavar="FILE", help=h["previous"])
+
+    sm = sub.add_parser("summary", help=h["summary"], description=h["summary"])
+    sm.add_argument("paths", nargs="+", metavar="PATH", help=h["paths"])
+    sm.add_argument("--output", "-o", metavar="FILE", required=True, help=h["summary-output"])
+    sm.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help=h["jobs"])
+    sm.add_argument("--previous", metavar="FILE", help=h["previous"])
+    _common_options(sm, h)
 
     cf = sub.add_parser("config", help=h["config-cmd"], description=h["config-cmd"])
     cf.add_argument("path", nargs="?", default=".", help=h["config-path"])
@@ -307,6 +329,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if clash:
             print(_say("writes-input", path=target), file=sys.stderr)
             return 2
+    if args.previous and not os.path.isfile(args.previous):
+        print(_say("no-previous", path=args.previous), file=sys.stderr)
+        return 2
     settings = settings_from(args)
     if args.baseline:
         try:
@@ -339,7 +364,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     internal: Exception | None = None
     try:
         shows_text = args.format in ("text", "html") or recorder is not None
-        for fr in api.check_paths(files, settings, jobs=args.jobs, lines=shows_text):
+        for fr in api.check_paths(files, settings, jobs=args.jobs, lines=shows_text, previous=args.previous):
             summary.add(fr)
             refresh_meta()
             if recorder is not None:
@@ -383,6 +408,32 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return INTERNAL_ERROR if summary.crashed else 0
     code = summary.exit_code()
     return 0 if code == 1 and args.exit_zero else code
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from .report.summary_files import write
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".xlsx", ".csv", ".json"):
+        print(_say("summary-suffix", path=args.output), file=sys.stderr)
+        return 2
+    files = list(api.expand_paths(args.paths))
+    if not files:
+        print(_say("no-files", paths="、".join(args.paths) if _ui_lang(args) == "zh" else ", ".join(args.paths)),
+              file=sys.stderr)
+        return 2
+    if any(f != "-" and _same_file(f, args.output) for f in files):
+        print(_say("writes-input", path=args.output), file=sys.stderr)
+        return 2
+    if args.previous and not os.path.isfile(args.previous):
+        print(_say("no-previous", path=args.previous), file=sys.stderr)
+        return 2
+    settings = settings_from(args)
+    data = api.summary_records(files, settings, jobs=args.jobs, previous=args.previous)
+    lang = api.resolve_settings(files[0], settings).lang
+    write(data, out, lang)
+    print(_say("summarized", n=len(data["reports"]), path=out), file=sys.stderr)
+    return 0
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
@@ -475,7 +526,7 @@ def _cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"check": _cmd_check, "config": _cmd_config, "test": _cmd_test, "rules": _cmd_rules, "explain": _cmd_explain, "parse": _cmd_parse,
+COMMANDS = {"check": _cmd_check, "summary": _cmd_summary, "config": _cmd_config, "test": _cmd_test, "rules": _cmd_rules, "explain": _cmd_explain, "parse": _cmd_parse,
             "text": _cmd_text, "review": lambda a: _lazy("review", a), "serve": lambda a: _lazy("serve", a)}
 
 

@@ -72,6 +72,7 @@ class FileResult:
     suppressed: int = 0  # findings hidden by inline suppressions or a baseline
     grids: list[dict[str, Any]] = field(default_factory=list)  # tables' cell columns per line, for the HTML report
     fail_on: str = "error"  # from this file's configuration (or the caller); not part of the JSON
+    summary: Any = None  # gipcheck.cross.ReportSummary, when cross-report rules will run (not in JSON)
     stage: str = "file"  # "batch": findings added by a batch check after every file was checked
 
     @property

@@ -117,6 +117,7 @@ class RuleSet:
     checks: list[Check]
     vocabulary: dict[str, Any]
     files: list[str] = field(default_factory=list)
+    cross_checks: list[Check] = field(default_factory=list)  # across reports (GIP7, CROSS_REGISTRY)
     tables: list[Any] = field(default_factory=list)  # table definitions (tables/defs.py TableDef)
     _by_profile: dict[str, list[Check]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _for_checks: tuple[int, int] = field(default=(0, 0), init=False, repr=False, compare=False)
@@ -166,7 +167,9 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
         cache.save("rules", key, {"rules": rs.rules, "profiles": rs.profiles, "vocabulary": rs.vocabulary,
                                   "files": rs.files, "tables": rs.tables,
                                   "checks": [{"entry": c.entry, "params": c.params, "origin": c.origin}
-                                             for c in rs.checks]})
+                                             for c in rs.checks],
+                                  "cross_checks": [{"entry": c.entry, "params": c.params, "origin": c.origin}
+                                                   for c in rs.cross_checks]})
     return rs
 
 
@@ -183,19 +186,20 @@ def _cache_classes() -> dict[str, type]:
 
 def _from_cache(data: Any) -> RuleSet | None:
     """The cached rule set, or None when it does not fit this code (a check it names is gone)."""
-    from .checks import REGISTRY
+    from .checks import CROSS_REGISTRY, REGISTRY
 
     if not isinstance(data, dict):
         return None
     try:
-        checks = []
-        for c in data["checks"]:
-            spec = REGISTRY.get(c["entry"].check)
-            if spec is None:
-                return None
-            checks.append(Check(c["entry"], spec.func, c["params"], c["origin"]))
-        return RuleSet(data["rules"], data["profiles"], checks, data["vocabulary"], data["files"],
-                       data.get("tables", []))
+        lists: dict[str, list[Check]] = {"checks": [], "cross_checks": []}
+        for name, registry in (("checks", REGISTRY), ("cross_checks", CROSS_REGISTRY)):
+            for c in data[name]:
+                spec = registry.get(c["entry"].check)
+                if spec is None:
+                    return None
+                lists[name].append(Check(c["entry"], spec.func, c["params"], c["origin"]))
+        return RuleSet(data["rules"], data["profiles"], lists["checks"], data["vocabulary"], data["files"],
+                       lists["cross_checks"], data["tables"])
     except (KeyError, TypeError, AttributeError):
         return None
 
@@ -207,7 +211,9 @@ def plain(value: Any) -> Any:
         return RuleSet({k: plain(v) for k, v in value.rules.items()},
                        {k: plain(v) for k, v in value.profiles.items()},
                        [Check(plain(c.entry), c.func, plain(c.params), c.origin) for c in value.checks],
-                       plain(value.vocabulary), list(value.files), list(value.tables))
+                       plain(value.vocabulary), list(value.files),
+                       [Check(plain(c.entry), c.func, plain(c.params), c.origin) for c in value.cross_checks],
+                       list(value.tables))
     fields = getattr(type(value), "model_fields", None)
     if fields is not None:
         target = getattr(type(value), "_plain_class", None) or PLAIN_CLASSES.get(type(value).__name__)

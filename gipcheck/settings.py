@@ -38,6 +38,7 @@ class Options:
     extra_rules: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     fail_on: Severity = "error"
+    cross: bool = False  # keep a small summary of the report for the cross-report rules (GIP7)
 
     def __post_init__(self) -> None:
         check_choice(self.profile, PROFILES, "profile")
@@ -70,6 +71,7 @@ class Settings:
     baseline: str | dict | None = None
     stdin_filename: str | None = None  # the name of a report read from stdin (``-``): config lookup, messages
     origin: str = "api"
+    cross: bool = False  # summaries for the cross-report rules (GIP7): set by check_paths when they run
 
 
 def limits_from(cfg: Config) -> Limits:
@@ -121,7 +123,7 @@ def resolve(path: str, settings: Settings | None = None) -> Options:
     severity.update({rule_id(k, rs, said("severity")): v for k, v in s.severity.items()})
     return Options(profile=s.profile or cfg.profile, lang=s.lang or cfg.lang or "zh",
                    selection=Selection(select, ignore, extend, severity), extra_rules=extra,
-                   limits=s.limits or limits_from(c), fail_on=s.fail_on or cfg.fail_on or "error")
+                   limits=s.limits or limits_from(c), fail_on=s.fail_on or cfg.fail_on or "error", cross=s.cross)
 
 
 class Resolver:

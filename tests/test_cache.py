@@ -245,3 +245,17 @@ def test_damaged_sre_code_in_the_cache_is_refused(tmp_path: Path, monkeypatch) -
     import re
 
     assert re.compile(r"a(b)c").match("abc")
+
+
+def test_jieba_never_reads_a_dictionary_cache_someone_else_wrote(tmp_path: Path, monkeypatch) -> None:
+    """jieba loads its cache with marshal: a jieba.cache that is not this user's own is not used."""
+    from gipcheck.checks.text import _jieba_cache_dir
+
+    monkeypatch.setenv("GIPCHECK_CACHE_DIR", str(tmp_path))
+    assert _jieba_cache_dir(cache) == str(tmp_path)
+    planted = tmp_path / "jieba.cache"
+    planted.write_bytes(b"\xe3planted")
+    os.chmod(planted, 0o666)
+    other = _jieba_cache_dir(cache)
+    assert other != str(tmp_path) and not (Path(other) / "jieba.cache").exists()
+    assert oct(Path(other).stat().st_mode & 0o777) == oct(0o700)
