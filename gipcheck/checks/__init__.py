@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 from ..ast import Document, Span
 from ..facts import Facts
 
-MODULES = ("document", "structure", "period", "contact", "tables", "prescribed", "dates", "text", "cross")
+MODULES = ("document", "structure", "period", "contact", "tables", "prescribed", "figures", "dates", "text", "cross")
 
 
 def _compiles(pattern: str) -> str:
