@@ -1,25 +1,37 @@
-"""Speed figures for gipcheck, from one run: `python bench/run.py`.
+"""Speed figures for gipcheck, from one run: `python bench/run.py [--quick]`.
 
-Prints a compact table; asserts nothing (figures vary with the machine). Measures:
-  (a) the full check (``api.check_extracted`` on pre-read text, rule set loaded once) over every
-      text fixture (tests/fixtures/seeds + reports), repeated for at least 2 s;
-  (b) a baseline over the same files: read + decode + NFKC + split on "\\n";
-  (c) full / baseline (target ≤ 7×) and reports/s per core (target ≥ 300);
-  (d) cold start: median of 5 × `python -m gipcheck check SEED --format json` against
-      `python -c "import lark, pydantic, yaml"` (target ≤ 1.4×);
-  (e) peak Python memory (tracemalloc) while checking the largest fixture;
-  (f) where the time goes: normalize, segment, lex (Lark), build, facts, profile, checks, and the
+Asserts nothing (figures vary with the machine); prints each figure with its target, as
+ratios against baselines measured in the same run. Times are CPU time (time.process_time in
+this process, getrusage for child processes): on a shared machine wall time mostly measures
+the neighbours.
+
+  (a) full check (``api.check_extracted`` on pre-read text, rule set loaded once) over the five
+      seeds (tests/fixtures/seeds), repeated for at least 2 s: reports/s per core (target ≥ 300);
+  (b) baseline over the same files: read + decode + NFKC + split on "\\n"; (a)/(b) ≤ 7×;
+  (c) where a report's time goes: normalize, segment, lex + parse (Lark), build (tree, tables),
+      facts, profile, table numbers, checks, the rest (API, suppressions, JSON facts); and the
       costliest checks;
+  (d) cold start: ``python -m gipcheck check SEED --format json`` with a warm cache against
+      ``python -c "import lark, pydantic, yaml"`` (target ≤ 1.4×), medians of 9 interleaved runs, with bytecode
+      written as an installed package has it;
+  (e) cache miss: the same command with an empty cache directory (target ≤ 0.5 s), and whether
+      interegular (the dev extra, which once made Lark's build take seconds) is installed;
+  (f) scaling: a 1 MB report (a 10 KB one repeated; it holds a download banner and Traditional
+      text) against the 10 KB one (target ≤ 100×);
+  (g) peak Python memory (tracemalloc) while checking the 1 MB report;
 and, when bench/bench_formats.py exists, its ``run()`` figures (docx/html/pdf reading).
 """
 from __future__ import annotations
 
+import argparse
 import importlib
 import importlib.util
 import os
+import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import unicodedata
@@ -32,101 +44,109 @@ sys.path.insert(0, str(ROOT))
 from gipcheck import api  # noqa: E402
 from gipcheck.read import Extracted, read_path  # noqa: E402
 
-FIXTURES = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt")) + \
-    sorted((ROOT / "tests" / "fixtures" / "reports").glob("*.txt"))
-MIN_SECONDS = 2.0
-TARGET_RATIO, TARGET_RPS, TARGET_COLD = 7.0, 300.0, 1.4
+SEEDS = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))
+TARGET_RPS, TARGET_RATIO, TARGET_COLD, TARGET_MISS, TARGET_SCALE = 300.0, 7.0, 1.4, 0.5, 100.0
+clock = time.process_time
 
 rows: list[tuple[str, str]] = []
 
 
 def out(label: str, figure: str) -> None:
     rows.append((label, figure))
-    print(f"  {label:<44} {figure}", flush=True)
+    print(f"  {label:<50} {figure}", flush=True)
 
 
-def repeat(fn, min_seconds: float = MIN_SECONDS) -> tuple[int, float]:
-    """Run fn() (one pass over all fixtures) until min_seconds have passed; (passes, seconds)."""
-    fn()  # warm-up: grammar, rule set, OpenCC dictionaries
-    n, t0 = 0, time.perf_counter()
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def repeat(fn, min_seconds: float) -> tuple[int, float]:
+    """Run fn() until min_seconds of CPU time have passed; (runs, CPU seconds)."""
+    fn()  # warm-up: grammar, rule set, OpenCC dictionaries, regex caches
+    n, t0 = 0, clock()
     while True:
         fn()
         n += 1
-        elapsed = time.perf_counter() - t0
+        elapsed = clock() - t0
         if elapsed >= min_seconds:
             return n, elapsed
 
 
-def main() -> None:
-    texts = [read_path(p).text for p in FIXTURES]
-    mbytes = sum(p.stat().st_size for p in FIXTURES) / 1e6
-    nfiles = len(FIXTURES)
-    rs = api.rules()
-    opts = api.Options()
-    print(f"gipcheck bench: {nfiles} text fixtures, {mbytes * 1000:.0f} KB, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPU(s); one process = one core")
+def child_cpu(cmd: list[str], env: dict[str, str], runs: int) -> float:
+    """Median CPU time (user + system) of a command run ``runs`` times."""
+    times = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT, check=False)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times)
 
-    # (a) full check
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="gipcheck speed figures")
+    ap.add_argument("--quick", action="store_true", help="shorter repetitions (noisier figures)")
+    args = ap.parse_args()
+    seconds = 0.7 if args.quick else 2.0
+    texts = [read_path(p).text for p in SEEDS]
+    nfiles = len(SEEDS)
+    opts = api.Options()
+    api.rules()
+    print(f"gipcheck bench: {nfiles} seeds, {sum(p.stat().st_size for p in SEEDS) // 1000} KB, "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s); CPU time, one process = one core")
+
+    # (a) full check, (b) baseline
     def full() -> None:
         for t in texts:
             api.check_extracted(Extracted(text=t), "<bench>", opts)
 
-    n, secs = repeat(full)
-    full_per = secs / (n * nfiles)
-    out("(a) full check: reports/s", f"{n * nfiles / secs:,.0f}  ({full_per * 1000:.2f} ms/report)")
-    out("(a) full check: MB/s", f"{n * mbytes / secs:.2f}")
-
-    # (b) baseline
     def baseline() -> None:
-        for p in FIXTURES:
+        for p in SEEDS:
             unicodedata.normalize("NFKC", p.read_bytes().decode("utf-8")).split("\n")
 
-    n, secs = repeat(baseline)
-    base_per = secs / (n * nfiles)
-    out("(b) baseline read+NFKC+split: reports/s", f"{n * nfiles / secs:,.0f}  ({base_per * 1000:.3f} ms/report)")
-    out("(b) baseline: MB/s", f"{n * mbytes / secs:.1f}")
-
-    # (c) ratios
-    ratio = full_per / base_per
-    out("(c) full / baseline", f"{ratio:.1f}x  (target <= {TARGET_RATIO:.0f}x: {'met' if ratio <= TARGET_RATIO else 'NOT met'})")
+    n, secs = repeat(full, seconds)
+    full_per = secs / (n * nfiles)
+    nb, secs_b = repeat(baseline, seconds / 2)
+    base_per = secs_b / (nb * nfiles)
     rps = 1 / full_per
-    out("(c) reports/s per core", f"{rps:,.0f}  (target >= {TARGET_RPS:.0f}: {'met' if rps >= TARGET_RPS else 'NOT met'})")
+    out("(a) full check, reports/s per core", f"{rps:,.0f} ({full_per * 1000:.2f} ms/report; target >= "
+        f"{TARGET_RPS:.0f}: {verdict(rps >= TARGET_RPS)})")
+    out("(b) baseline read+NFKC+split", f"{base_per * 1000:.3f} ms/report")
+    ratio = full_per / base_per
+    out("(a)/(b) full check / baseline", f"{ratio:.1f}x (target <= {TARGET_RATIO:.0f}x: {verdict(ratio <= TARGET_RATIO)})")
 
-    # (d) cold start
-    seed = str(FIXTURES[0])
+    # (c) stages
+    stage_figures(full, nfiles, seconds)
 
-    def wall(cmd: list[str]) -> float:
-        t0 = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-        return time.perf_counter() - t0
+    # (d) cold start, (e) cache miss
+    cold_start()
 
-    check_cmd = [sys.executable, "-m", "gipcheck", "check", seed, "--format", "json"]
-    import_cmd = [sys.executable, "-c", "import lark, pydantic, yaml"]
-    wall(check_cmd), wall(import_cmd)  # warm the OS file cache
-    cold = statistics.median(wall(check_cmd) for _ in range(5))
-    imp = statistics.median(wall(import_cmd) for _ in range(5))
-    cr = cold / imp
-    out("(d) cold start: gipcheck check (median of 5)", f"{cold * 1000:.0f} ms")
-    out("(d) cold start: import lark, pydantic, yaml", f"{imp * 1000:.0f} ms")
-    out("(d) cold start ratio", f"{cr:.2f}x  (target <= {TARGET_COLD}x: {'met' if cr <= TARGET_COLD else 'NOT met'})")
+    # (f) scaling, (g) memory
+    scaling(texts, opts)
 
-    # (e) peak memory
-    largest = max(FIXTURES, key=lambda p: p.stat().st_size)
-    text = read_path(largest).text
-    api.check_extracted(Extracted(text=text), "<bench>", opts)
-    tracemalloc.start()
-    api.check_extracted(Extracted(text=text), "<bench>", opts)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    out(f"(e) peak memory, {largest.name} ({largest.stat().st_size // 1000} KB)", f"{peak / 1e6:.2f} MB (tracemalloc)")
+    bf = ROOT / "bench" / "bench_formats.py"
+    if bf.exists() and not args.quick:
+        spec = importlib.util.spec_from_file_location("bench_formats", bf)
+        mod = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(mod)
+            for label, figure in mod.run():
+                out(f"(formats) {label}", str(figure))
+        except Exception as exc:  # their figures must not stop ours
+            out("(formats) bench_formats.py failed", f"{type(exc).__name__}: {exc}")
 
-    # (f) per stage: wrap the stage functions where the engine and the parser call them
+    print("\n| figure | value |\n|---|---|")
+    for label, figure in rows:
+        print(f"| {label} | {figure} |")
+
+
+def stage_figures(full, nfiles: int, seconds: float) -> None:
+    """Wrap each stage function where the engine and the parser call it, and time them."""
     engine_mod = importlib.import_module("gipcheck.engine")
     parse_mod = importlib.import_module("gipcheck.parse")  # not `import gipcheck.parse`: that is api.parse
-
+    rs = api.rules()
     stage: dict[str, float] = defaultdict(float)
     per_check: dict[str, float] = defaultdict(float)
-    clock = time.perf_counter
 
     def timed(name: str, fn):
         def wrapper(*a, **k):
@@ -139,9 +159,10 @@ def main() -> None:
 
     wrapped = {
         (engine_mod, "normalize"): "normalize", (engine_mod, "segment"): "segment",
-        (engine_mod, "build"): "build (tables, tree)", (parse_mod, "lex_lines"): "lex (Lark)",
+        (engine_mod, "build"): "build (tree, tables)", (parse_mod, "lex_lines"): "lex + parse (Lark)",
         (engine_mod, "extract"): "facts", (engine_mod, "choose_profile"): "profile",
-        (engine_mod, "build_tables"): "tables stage", (engine_mod, "run_checks"): "checks",
+        (engine_mod, "build_tables"): "tables stage", (engine_mod, "table_numbers"): "table numbers (JSON facts)",
+        (engine_mod, "run_checks"): "checks",
     }
     saved = {key: getattr(*key) for key in wrapped if hasattr(*key)}
     saved_funcs = [(c, c.func) for c in rs.checks]
@@ -165,40 +186,78 @@ def main() -> None:
         per_check.clear()
         t0 = clock()
         n = 0
-        while clock() - t0 < 1.0:
+        while clock() - t0 < seconds / 2:
             full()
             n += 1
-        wall_total = clock() - t0
+        total_cpu = clock() - t0
     finally:
         for key, f in saved.items():
             setattr(key[0], key[1], f)
         for c, f in saved_funcs:
             c.func = f
-    stage["build (tables, tree)"] -= stage.get("lex (Lark)", 0.0)  # build() calls lex_lines()
-    stage["other (API, JSON facts)"] = max(0.0, wall_total - sum(stage.values()))
-    total = sum(stage.values())
+    stage["build (tree, tables)"] -= stage.get("lex + parse (Lark)", 0.0)  # build() calls lex_lines()
+    stage["other (API, suppressions, facts JSON)"] = max(0.0, total_cpu - sum(stage.values()))
     for name, s in stage.items():
-        out(f"(f) {name}", f"{s / (n * nfiles) * 1000:6.3f} ms/report  {s / total * 100:4.0f}%")
-    for name, s in sorted(per_check.items(), key=lambda kv: -kv[1])[:5]:
-        out(f"(f)   check {name}", f"{s / (n * nfiles) * 1000:6.3f} ms/report")
+        out(f"(c) {name}", f"{s / (n * nfiles) * 1000:6.3f} ms/report  {s / total_cpu * 100:4.0f}%")
+    for name, s in sorted(per_check.items(), key=lambda kv: -kv[1])[:6]:
+        out(f"(c)   check {name}", f"{s / (n * nfiles) * 1000:6.3f} ms/report")
 
-    # bench_formats.py (another helper's figures), if present
-    bf = ROOT / "bench" / "bench_formats.py"
-    if bf.exists():
-        spec = importlib.util.spec_from_file_location("bench_formats", bf)
-        mod = importlib.util.module_from_spec(spec)
-        try:
-            spec.loader.exec_module(mod)
-            for label, figure in mod.run():
-                out(f"(formats) {label}", str(figure))
-        except Exception as exc:  # their figures must not stop ours
-            out("(formats) bench_formats.py failed", f"{type(exc).__name__}: {exc}")
 
-    print("\n| figure | value |\n|---|---|")
-    for label, figure in rows:
-        print(f"| {label} | {figure} |")
-    top = max(stage, key=stage.get)
-    print(f"\nMost of the time goes to {top} ({stage[top] / total * 100:.0f}% of the staged pipeline).")
+def cold_start() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "GIPCHECK_NO_CACHE")}
+    seed = str(SEEDS[0])
+    check_cmd = [sys.executable, "-m", "gipcheck", "check", seed, "--format", "json"]
+    import_cmd = [sys.executable, "-c", "import lark, pydantic, yaml"]
+    with tempfile.TemporaryDirectory(prefix="gipcheck-bench-") as d:
+        env["GIPCHECK_CACHE_DIR"] = str(Path(d) / "warm")
+        child_cpu(check_cmd, env, 2)  # writes bytecode and fills the cache
+        child_cpu(import_cmd, env, 1)
+        # interleaved, so that a change in the machine's load falls on both alike
+        pairs = [(child_cpu(check_cmd, env, 1), child_cpu(import_cmd, env, 1)) for _ in range(9)]
+        cold = statistics.median(c for c, _ in pairs)
+        imp = statistics.median(i for _, i in pairs)
+        bare = child_cpu([sys.executable, "-c", "pass"], env, 5)
+        cr = cold / imp
+        out("(d) cold start: gipcheck check, warm cache", f"{cold * 1000:.0f} ms CPU")
+        out("(d) cold start: import lark, pydantic, yaml", f"{imp * 1000:.0f} ms CPU (python alone {bare * 1000:.0f} ms)")
+        out("(d) cold start ratio", f"{cr:.2f}x (target <= {TARGET_COLD}x: {verdict(cr <= TARGET_COLD)})")
+        misses = []
+        for i in range(3):
+            env["GIPCHECK_CACHE_DIR"] = str(Path(d) / f"empty{i}")
+            misses.append(child_cpu(check_cmd, env, 1))
+        miss = statistics.median(misses) - cold
+    dev = importlib.util.find_spec("interegular") is not None
+    out("(e) cache miss (empty cache dir) minus warm run", f"{miss * 1000:.0f} ms CPU (target <= {TARGET_MISS} s: "
+        f"{verdict(miss <= TARGET_MISS)}; interegular {'installed' if dev else 'absent'})")
+
+
+def scaling(texts: list[str], opts: api.Options) -> None:
+    # the seeds that wake the costly paths first: a download banner on one flattened line
+    # (003) and a Traditional report (004), then the rest, cut to about 10 KB
+    joined = "\n".join(texts[3:] + texts[:3])
+    head = joined.encode("utf-8")[:10_000].decode("utf-8", errors="ignore")
+    small = head[: head.rfind("\n") + 1]  # whole lines, about 10 KB
+    large = small * (1_000_000 // len(small.encode("utf-8")) + 1)
+    large = large[: large.rfind("\n", 0, len(large)) + 1]
+    kb_small, kb_large = len(small.encode("utf-8")) / 1000, len(large.encode("utf-8")) / 1000
+
+    def once(text: str) -> float:
+        t0 = clock()
+        api.check_extracted(Extracted(text=text), "<bench>", opts)
+        return clock() - t0
+
+    once(small)
+    t_small = statistics.median(once(small) for _ in range(15))
+    t_large = min(once(large) for _ in range(2))
+    sr = t_large / t_small
+    out(f"(f) {kb_large:.0f} KB report / {kb_small:.0f} KB report",
+        f"{sr:.0f}x ({t_large:.2f} s vs {t_small * 1000:.1f} ms; size {kb_large / kb_small:.0f}x; "
+        f"target <= {TARGET_SCALE:.0f}x: {verdict(sr <= TARGET_SCALE)})")
+    tracemalloc.start()
+    api.check_extracted(Extracted(text=large), "<bench>", opts)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    out(f"(g) peak Python memory, {kb_large:.0f} KB report", f"{peak / 1e6:.0f} MB (tracemalloc)")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@ Pipeline, one module per stage: read → normalize → segment → parse (Lark) 
 (rules/*.yaml) → findings → report. The public API is in :mod:`gipcheck.api`; many files at once
 run through :mod:`gipcheck.batch` (process pool or any executor, in input order, streamed).
 """
+from . import regex_cache as _regex_cache
+
+_regex_cache.load()  # before any module compiles its patterns: compiled ones come from the cache
+
 from .api import (Lang, Options, Profile, Settings, __version__, check, check_file, check_paths, check_text, options,
                   parse, run)
 from .ast import Document

@@ -26,7 +26,7 @@ from .engine import Selection, analyse, check_document
 from .model import SEVERITIES, FileResult, Finding, RunResult, Severity
 from .ruleids import check_choice, resolve, resolve_all
 from .read import Extracted, InputError, Limits, read_bytes, read_path
-from .rules import RuleSet, load_rules
+from .ruleset import RuleSet, load_rules
 from .settings import Lang, Options, Profile, Settings
 from .settings import resolve as resolve_settings
 

@@ -15,17 +15,18 @@ Batch checks (cross-report rules) plug in here: see :class:`BatchCheck`.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
 from collections import deque
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from .model import INTERNAL_ERROR_RULE, FileResult, Finding
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 from .settings import Options
 
 
@@ -129,9 +130,12 @@ def _warm() -> None:
         pass
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
+def process_pool(workers: int) -> "ProcessPoolExecutor":
     """A pool of worker processes: forked where that is safe (Linux, no other thread running), so the
     workers start at once with the rule set and parser already loaded; otherwise from a fork server."""
+    import multiprocessing  # only for a pool: one file checked in this process needs none of it
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
         _warm()
@@ -145,7 +149,22 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _broken(fut: Future) -> bool:
-    return fut.done() and not fut.cancelled() and isinstance(fut.exception(), BrokenProcessPool)
+    return fut.done() and not fut.cancelled() and _is_broken_pool(fut.exception())
+
+
+def _is_broken_pool(exc: BaseException | None) -> bool:
+    return isinstance(exc, _broken_pool_type())
+
+
+class _NoPool(Exception):
+    """Never raised: what a broken pool is when no process pool was ever made."""
+
+
+def _broken_pool_type() -> type[BaseException]:
+    """BrokenProcessPool, without importing the process-pool machinery to name it (a pool that
+    broke was made with it, so it is imported then)."""
+    mod = sys.modules.get("concurrent.futures.process")
+    return mod.BrokenProcessPool if mod is not None else _NoPool
 
 
 def work_chunk(jobs: list[Job], checks: tuple[BatchCheck, ...] = ()) -> list[tuple[FileResult, tuple[Any, ...]]]:
@@ -184,7 +203,7 @@ def _ordered(jobs: Iterator[Job], checks: tuple[BatchCheck, ...], executor: Exec
         group, fut = pending.popleft()
         try:
             results = fut.result()
-        except BrokenProcessPool:
+        except _broken_pool_type():
             if restart is None:  # not our pool: it cannot be replaced
                 results = [died(job) for job in group]
             else:
@@ -195,7 +214,7 @@ def _ordered(jobs: Iterator[Job], checks: tuple[BatchCheck, ...], executor: Exec
                 for job in group:
                     try:
                         results.extend(executor.submit(work_chunk, [job], checks).result())
-                    except BrokenProcessPool:
+                    except _broken_pool_type():
                         executor = restart()
                         results.append(died(job))
                 pending = deque((g, executor.submit(work_chunk, g, checks) if _broken(f) else f) for g, f in pending)

@@ -15,7 +15,7 @@ from .model import RunResult
 from .read import InputError, read_path
 from .report import FORMATS, ReportContext, open_writer, rule_meta
 from .ruleids import UnknownRule, resolve
-from .rules import PROFILES as BUILTIN_PROFILES, RuleFileError, RuleSet
+from .ruleset import PROFILES as BUILTIN_PROFILES, RuleFileError, RuleSet
 
 INTERNAL_ERROR = 3  # gipcheck failed (a bug): not "the report has findings" (1) nor "you asked wrongly" (2)
 

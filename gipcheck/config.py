@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from .ruleset import RuleFileError
 
-from .ruleids import well_shaped
-from .rules import RuleFileError, _LineLoader, _line_of, _strip_lines
+if TYPE_CHECKING:
+    from .config_model import ConfigModel
 
 CONFIG_NAMES = (".gipcheck.yaml", ".gipcheck.yml")
 
@@ -34,67 +32,43 @@ class ConfigError(RuleFileError):
         return f"{self.path}:{self.line}: {self.zh if lang == 'zh' else self.en}"
 
 
-def _kebab(name: str) -> str:
-    return name.replace("_", "-")
+class _Defaults:
+    """The configuration when there is no file: ConfigModel's defaults as plain values, so a
+    run without a configuration file needs no pydantic (tests/test_cache.py keeps them equal)."""
+
+    def __init__(self) -> None:
+        self.extend: str | None = None
+        self.profile: str | None = None
+        self.select: list[str] | None = None
+        self.extend_select: list[str] = []
+        self.ignore: list[str] = []
+        self.per_file_ignores: dict[str, list[str]] = {}
+        self.severity: dict[str, str] = {}
+        self.fail_on: str | None = None
+        self.lang: str | None = None
+        self.extend_rules: list[str] = []
+        self.limits = None
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        from .config_model import ConfigModel
+
+        return ConfigModel().model_dump(**kwargs)
 
 
-class LimitsConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, defer_build=True)
-    max_file_mb: int | None = Field(default=None, gt=0)
-    max_unzipped_mb: int | None = Field(default=None, gt=0)
-    max_pages: int | None = Field(default=None, gt=0)
+def __getattr__(name: str) -> Any:
+    """``ConfigModel`` and ``LimitsConfig`` live in config_model (imported on first use)."""
+    if name in ("ConfigModel", "LimitsConfig"):
+        from . import config_model
 
-
-def _selector(item: Any) -> str:
-    """Syntax only: an id or prefix (GIP201, GIP2, FJ), a rule name (repeated-word) or ALL.
-    Whether it names a loaded rule is checked once the rules are known (:func:`check_rule_ids`)."""
-    text = str(item).strip()
-    if not well_shaped(text):
-        raise ValueError(f"{text!r} is not a rule id, prefix or name (GIP201, GIP2, repeated-word)")
-    if text.upper() == "ALL":
-        return ""
-    return text.lower() if "-" in text else text.upper()
-
-
-def _prefixes(v: list[str]) -> list[str]:
-    return [_selector(item) for item in v]
-
-
-class ConfigModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, defer_build=True)
-    extend: str | None = None
-    profile: Literal["gip-2008", "gip-2019", "gip-2021"] | None = None
-    select: list[str] | None = None
-    extend_select: list[str] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
-    fail_on: Literal["error", "warning", "info"] | None = None
-    lang: Literal["zh", "en"] | None = None
-    extend_rules: list[str] = Field(default_factory=list)
-    limits: LimitsConfig | None = None
-
-    @field_validator("select", "extend_select", "ignore")
-    @classmethod
-    def _check_prefixes(cls, v):
-        return None if v is None else _prefixes(v)
-
-    @field_validator("per_file_ignores")
-    @classmethod
-    def _check_pfi(cls, v):
-        return {k: _prefixes(x) for k, x in v.items()}
-
-    @field_validator("severity")
-    @classmethod
-    def _check_severity_keys(cls, v):
-        return {_selector(k): sev for k, sev in v.items()}
+        return getattr(config_model, name)
+    raise AttributeError(name)
 
 
 @dataclass
 class Config:
     """A loaded configuration: the model, where it came from, and its folder (globs are relative to it)."""
 
-    model: ConfigModel = field(default_factory=ConfigModel)
+    model: ConfigModel | _Defaults = field(default_factory=_Defaults)
     path: Path | None = None
     text: str = ""  # the file as written, to point at the line of a mistake found later
 
@@ -150,6 +124,9 @@ def _toml_line(text: str, loc: tuple[Any, ...]) -> int:
 def _yaml_line(raw: Any, text: str, loc: tuple[Any, ...]) -> int:
     """The line of a value in a YAML config: from the loader's marks, else the line where its
     key (as written, kebab-case) starts."""
+    from .config_model import _kebab
+    from .rules import _line_of
+
     kebab = tuple(_kebab(p) if isinstance(p, str) else p for p in loc)
     line = _line_of(raw, kebab)
     if line == 1 and kebab and isinstance(kebab[0], str):
@@ -159,18 +136,30 @@ def _yaml_line(raw: Any, text: str, loc: tuple[Any, ...]) -> int:
     return line
 
 
+def _schema(name: str = "ConfigModel") -> Any:
+    from . import config_model
+
+    return getattr(config_model, name)
+
+
+def _validation_error() -> type[Exception]:
+    from pydantic import ValidationError
+
+    return ValidationError
+
+
 def _validate(data: Any, path: Path, line_of) -> ConfigModel:
     if not isinstance(data, dict):
         raise ConfigError(str(path), 1, "the configuration must be a mapping of keys", "配置文件应为“键: 值”的映射")
     try:
-        return ConfigModel.model_validate(data)
-    except ValidationError as exc:
+        return _schema().model_validate(data)
+    except _validation_error() as exc:
         from .i18n import config_error
 
         err = exc.errors()[0]
         loc = tuple(err["loc"])
         where = ".".join(str(x) for x in loc)
-        model = LimitsConfig if loc and loc[0] == "limits" else ConfigModel
+        model = _schema("LimitsConfig") if loc and loc[0] == "limits" else _schema()
         zh, en = config_error(err, where, model)
         raise ConfigError(str(path), line_of(loc), en, zh) from None
 
@@ -186,6 +175,8 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
 
         raise ConfigError(str(path), 1, f"cannot read: {exc.strerror}", f"无法读取：{os_error(OSError(exc.errno, exc.strerror), 'zh')}") from None
     if path.suffix == ".toml":
+        import tomllib
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -196,6 +187,10 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
             raise ConfigError(str(path), 1, "no [tool.gipcheck] table", "没有 [tool.gipcheck] 表")
         model = _validate(section, path, lambda loc: _toml_line(text, loc))
     else:
+        import yaml  # only for a YAML config: a run without one needs no YAML
+
+        from .rules import _LineLoader, _strip_lines
+
         try:
             raw = yaml.load(text, Loader=_LineLoader) or {}
         except yaml.YAMLError as exc:
@@ -219,7 +214,7 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
         if "extend_rules" not in mine and base.model.extend_rules:
             merged["extend_rules"] = [str((base.root / x).resolve()) for x in base.model.extend_rules]
         merged["extend"] = None
-        cfg = Config(ConfigModel.model_validate(merged), path, text)
+        cfg = Config(_schema().model_validate(merged), path, text)
     return cfg
 
 
@@ -251,8 +246,16 @@ class UnknownRuleInConfig(ConfigError):
 
 def _has_tool_section(pyproject: Path) -> bool:
     try:
-        return "gipcheck" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "gipcheck" not in text:
+        return False  # no gipcheck table can be there: no need to parse the TOML
+    import tomllib
+
+    try:
+        return "gipcheck" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
         return False
 
 

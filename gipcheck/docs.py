@@ -1,7 +1,7 @@
 """Rule documentation generated from the rule files themselves (`gipcheck explain`, docs/rules.md)."""
 from __future__ import annotations
 
-from .rules import RuleSet
+from .ruleset import RuleSet
 
 _H = {
     "zh": {"what": "检查内容", "why": "为什么", "basis": "依据", "fix": "如何修改", "fail": "会报告的示例",

@@ -18,7 +18,7 @@ from .normalize import normalize
 from .parse import build
 from .profile import choose_profile
 from .read.base import Extracted
-from .rules import Check, RuleSet
+from .ruleset import Check, RuleSet
 from .segment import segment
 from .tables import TableSet, build as build_tables
 from .suppress import COMMENT_PATTERN

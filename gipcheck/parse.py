@@ -69,6 +69,9 @@ class _Lines(Transformer):
         return c
 
 
+_LARK_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
+
+
 def grammar_text() -> str:
     """grammars/report.lark with the shared definitions of :mod:`gipcheck.lexicon` filled in."""
     grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
@@ -81,23 +84,53 @@ def grammar_text() -> str:
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    """The line parser: from the cache's plain data when it holds this grammar's tables (≈1 ms),
+    else built from the grammar (≈20 ms) and cached."""
+    import hashlib
+
+    import lark
+
     from . import cache
 
     grammar = grammar_text()
-    d = cache.directory()
-    cache_file: str | bool = False
-    if d is not None:
+    key = hashlib.sha256(f"{lark.__version__}|{sorted(_LARK_OPTIONS.items())}|{grammar}".encode()).hexdigest()[:32]
+    transformer = _Lines(visit_tokens=False)
+    hit = cache.load("grammar", key)
+    if isinstance(hit, dict) and "data" in hit and "memo" in hit:
         try:
-            d.mkdir(parents=True, exist_ok=True)
-            cache_file = str(d / "grammar.lark-cache")  # Lark keys it by the grammar's hash itself
-        except OSError:
-            cache_file = False
+            return Lark._load_from_dict(hit["data"], hit["memo"], transformer=transformer)
+        except Exception:  # noqa: BLE001 - tables from another lark version or damaged: build
+            pass
+    parser = _build_parser(grammar, transformer)
     try:
-        return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(visit_tokens=False), cache=cache_file,
-                    maybe_placeholders=False)
-    except Exception:  # noqa: BLE001 - an unreadable or foreign cache file: build without it
-        return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Lines(visit_tokens=False), cache=False,
-                    maybe_placeholders=False)
+        from lark.grammar import Rule
+        from lark.lexer import TerminalDef
+
+        data, memo = parser.memo_serialize([TerminalDef, Rule])
+        # the options given again at load time (the transformer) are not data
+        data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_OPTIONS}
+        cache.save("grammar", key, {"data": data, "memo": memo})
+    except Exception:  # noqa: BLE001 - a lark without memo_serialize: no cache, same parser
+        pass
+    return parser
+
+
+_LOAD_OPTIONS = {"postlex", "transformer", "lexer_callbacks", "use_bytes", "debug", "g_regex_flags", "regex",
+                 "propagate_positions", "tree_class", "_plugins"}
+
+
+def _build_parser(grammar: str, transformer: Transformer) -> Lark:
+    """Build from the grammar without lark's terminal-collision check: with interegular
+    installed (the dev extra) that check takes seconds, and it says nothing new at run time:
+    tests/test_parse.py runs it in strict mode on the same grammar."""
+    import lark.lexer
+
+    saved = getattr(lark.lexer, "has_interegular", False)
+    lark.lexer.has_interegular = False
+    try:
+        return Lark(grammar, transformer=transformer, **_LARK_OPTIONS)
+    finally:
+        lark.lexer.has_interegular = saved
 
 
 def lex_lines(view: str) -> list[Line]:
@@ -361,6 +394,12 @@ def _flat_cell_runs(view: str, lines: list[Line], used: set[int], min_figures: i
 _LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5}
 
 
+_MARKER_PUNCT = re.compile(r"[\s()、.:部分第]")
+_CN_RUN = re.compile(r"[一二三四五六七八九十]+")
+_DIGIT_RUN = re.compile(r"\d+")
+_SPACE = re.compile(r"\s")
+
+
 def _heading(src: Source, ln: Line) -> Heading:
     marker_view = ln.marker.strip()
     m_start = ln.start + (len(ln.marker) - len(ln.marker.lstrip(" \t#*")))
@@ -368,13 +407,13 @@ def _heading(src: Source, ln: Line) -> Heading:
     m_end = m_start + len(marker_view)
     marker_orig = src.original[src.orig_offset(m_start):src.orig_offset(m_end - 1) + 1] if m_end > m_start else ""
     level = _LEVEL[ln.kind]
-    digits = re.sub(r"[\s()、.:部分第]", "", marker_view)
+    digits = _MARKER_PUNCT.sub("", marker_view)
     if level == 5:
         number = _CIRCLED.get(digits[:1])
     else:
         number = cn_int(digits)
     # the style: the marker's punctuation as written (full- vs half-width kept)
-    style = re.sub(r"[一二三四五六七八九十]+", "一", re.sub(r"\d+", "1", re.sub(r"\s", "", marker_orig)))
+    style = _CN_RUN.sub("一", _DIGIT_RUN.sub("1", _SPACE.sub("", marker_orig)))
     if level == 5:
         style = "①"
     body = ln.body.strip().strip("*#").strip()

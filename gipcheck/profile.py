@@ -8,13 +8,13 @@ from .ast import Document
 from .facts import Facts
 
 if TYPE_CHECKING:
-    from .rules import ProfileInfo
+    from .ruleset import ProfileInfo
 
 
 def profile_for_year(year: int, profiles: Mapping[str, "ProfileInfo"]) -> str:
     """The profile whose ``years`` (rules/*.yaml) hold ``year``; a year before every range gets
     the earliest profile, one after every range the latest."""
-    from .rules import PROFILES
+    from .ruleset import PROFILES
 
     # the built-in profiles first: a profile a user's rule file declares is chosen by --profile
     ranked = sorted(profiles.items(), key=lambda kv: (kv[0] not in PROFILES, kv[1].years[0], kv[0]))
@@ -46,7 +46,7 @@ def choose_profile(doc: Document, facts: Facts, forced: str | None = None,
         return forced, [f"--profile {forced}"]
     if facts.report_year:
         if not profiles:
-            from .rules import load_rules
+            from .ruleset import load_rules
 
             profiles = load_rules().profiles
         return profile_for_year(facts.report_year, profiles), [f"report year {facts.report_year} (from the {facts.report_year_source})"]

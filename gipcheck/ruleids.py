@@ -13,7 +13,7 @@ import difflib
 import re
 from typing import Iterable
 
-from .rules import RuleSet
+from .ruleset import RuleSet
 
 PROFILES = ("gip-2008", "gip-2019", "gip-2021")
 LANGS = ("zh", "en")

@@ -11,28 +11,16 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .data import data_dir
+from .checks.models import validate_params
 from .tables.defs import TableDef, merge as merge_tables
 
-# The built-in profile ids, for argument parsers that need them before any rule file is read;
-# the profiles themselves (and their years) are declared in rules/*.yaml, and a test checks
-# that this tuple names exactly those.
-PROFILES = ("gip-2008", "gip-2019", "gip-2021")
-Severity = Literal["error", "warning", "info"]
-
-
-class RuleFileError(Exception):
-    """A rule file that cannot be used: ``path:line: message``."""
-
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
+from .ruleset import PROFILES, Check, RuleFileError, RuleSet, Severity, default_files, load_rules  # noqa: F401
 
 
 class Text(BaseModel):
@@ -95,32 +83,6 @@ class RuleFile(BaseModel):
     tables: list[TableDef] = Field(default_factory=list)  # table definitions (rules/tables/*.yaml)
 
 
-@dataclass
-class Check:
-    entry: CheckEntry
-    func: Any
-    params: Any
-    origin: str  # path:line
-
-
-@dataclass
-class RuleSet:
-    rules: dict[str, RuleEntry]
-    profiles: dict[str, ProfileInfo]
-    checks: list[Check]
-    vocabulary: dict[str, Any]
-    files: list[str] = field(default_factory=list)
-    cross_checks: list[Check] = field(default_factory=list)
-    tables: list[TableDef] = field(default_factory=list)
-
-    def checks_for(self, profile: str) -> list[Check]:
-        return [c for c in self.checks if c.entry.profiles is None or profile in c.entry.profiles]
-
-    def tables_for(self, profile: str) -> list[TableDef]:
-        """The table definitions the tables stage reads for this profile."""
-        return [t for t in self.tables if t.profiles is None or profile in t.profiles]
-
-
 class _LineLoader(yaml.SafeLoader):
     """A YAML loader that remembers the line of every mapping (as key ``__line__``)."""
 
@@ -132,6 +94,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLineLoader(yaml.CSafeLoader):
+        """The same loader on libyaml, for the rule files gipcheck ships (10x faster: a cache miss
+        spent most of its time parsing them in Python). Files from users keep the Python loader."""
+
+    _FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+else:  # pragma: no cover - a PyYAML built without libyaml
+    _FastLineLoader = _LineLoader  # type: ignore[misc]
 
 
 def _strip_lines(obj: Any) -> Any:
@@ -155,9 +126,9 @@ def _line_of(raw: Any, loc: tuple[Any, ...]) -> int:
     return line
 
 
-def load_file(path: Path) -> tuple[RuleFile, Any]:
+def load_file(path: Path, shipped: bool = False) -> tuple[RuleFile, Any]:
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLineLoader if shipped else _LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RuleFileError(str(path), (mark.line + 1) if mark else 1,
@@ -177,12 +148,6 @@ def load_file(path: Path) -> tuple[RuleFile, Any]:
     return parsed, raw
 
 
-def default_files() -> list[Path]:
-    d = data_dir("rules")
-    return [d / "catalog.yaml"] + sorted(p for p in d.glob("*.yaml") if p.name != "catalog.yaml") \
-        + sorted((d / "tables").glob("*.yaml"))
-
-
 def _merge_vocab(into: dict[str, Any], new: dict[str, Any]) -> None:
     for k, v in new.items():
         if isinstance(v, dict) and isinstance(into.get(k), dict):
@@ -191,30 +156,6 @@ def _merge_vocab(into: dict[str, Any], new: dict[str, Any]) -> None:
             into[k] = into[k] + v
         else:
             into[k] = v
-
-
-def load_rules(extra: list[Path] | None = None) -> RuleSet:
-    """Load the built-in rule files plus ``extra`` ones, from the cache when they are unchanged.
-
-    Validating the YAML with pydantic costs more than checking a report; the validated rule
-    set is cached (pickle) under a key made of the rule files' bytes and gipcheck's version,
-    so an edited rule file is always validated again.
-    """
-    from . import cache
-
-    files = default_files() + list(extra or [])
-    key = cache.key_for(files)
-    if key is not None:
-        hit = cache.load("rules", key)
-        if isinstance(hit, RuleSet):
-            from .checks import load_all
-
-            load_all()  # the check functions the cached entries refer to
-            return hit
-    rs = _load_rules(files)
-    if key is not None:
-        cache.save("rules", key, rs)
-    return rs
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -248,6 +189,11 @@ def _check_placeholders(message: Text, rule: RuleEntry, path: Path, line: int) -
                 raise RuleFileError(str(path), line, f"message.{lang} uses {{{name}}}; {rule.id} messages can use {can}")
 
 
+def validate_rules(files: list[Path]) -> RuleSet:
+    """Read and validate rule files (a cache miss: ``ruleset.load_rules`` caches the result)."""
+    return _load_rules(files)
+
+
 def _supplied(spec: Any, builtin: dict[str, set[str]]) -> set[str] | None:
     """The values a check kind puts into its hits: declared with ``@check(..., fields=)``, or
     else those its built-in rules' messages use (tests/test_messages.py renders every one of
@@ -272,11 +218,12 @@ def _load_rules(files: list[Path]) -> RuleSet:
     from .checks import CROSS_REGISTRY, REGISTRY, load_all
 
     load_all()
+    shipped = set(default_files())
     rs = RuleSet({}, {}, [], {})
     pending: list[tuple[CheckEntry, Any, Path, int, bool]] = []
     table_defs: list[tuple[TableDef, Path, int]] = []
     for path in files:
-        parsed, raw = load_file(path)
+        parsed, raw = load_file(path, shipped=path in shipped)
         rs.files.append(str(path))
         for i, r in enumerate(parsed.rules):
             if r.id in rs.rules:
@@ -329,7 +276,7 @@ def _load_rules(files: list[Path]) -> RuleSet:
         spec = registry[c.check]
         _check_supplied(c.message or rs.rules[c.rule].message, c.check, _supplied(spec, builtin), path, line)
         try:
-            params = spec.params.model_validate(c.params) if spec.params else c.params
+            params = validate_params(spec.params, c.params) if spec.params else c.params
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])

@@ -218,14 +218,14 @@ def test_rule_set_cache_is_used_and_invalidated(tmp_path, monkeypatch):
     extra = tmp_path / "extra.yaml"
     extra.write_text("checks: []\n", encoding="utf-8")
     first = rules_mod.load_rules([extra])
-    cached = list(tmp_path.glob("rules-*.pickle"))
+    cached = list(tmp_path.glob("rules-*.json"))
     assert len(cached) == 1
     again = rules_mod.load_rules([extra])
     assert set(again.rules) == set(first.rules) and len(again.checks) == len(first.checks)
     extra.write_text("checks:\n  - {rule: GIP602, check: pattern_absent, params: {patterns: ['重复重复']}}\n", encoding="utf-8")
     # an edited file is validated again (the cached copy of the old content is not used)
     again = rules_mod.load_rules([extra])
-    assert len(list(tmp_path.glob("rules-*.pickle"))) == 2
+    assert len(list(tmp_path.glob("rules-*.json"))) == 2
     assert len(again.checks) == len(first.checks) + 1
     monkeypatch.setenv("GIPCHECK_NO_CACHE", "1")
     assert cache.directory() is None

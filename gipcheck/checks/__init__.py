@@ -8,38 +8,87 @@ Add a kind by writing one function with ``@check("name", Params)`` in a module l
 """
 from __future__ import annotations
 
+import copy
 import importlib
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
-
 import re
-from typing import Annotated
-
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from functools import lru_cache
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..ast import Document, Span
 from ..facts import Facts
 
 MODULES = ("document", "structure", "period", "contact", "tables", "prescribed", "figures", "dates", "text", "cross")
 
-
-def _compiles(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc}): {pattern!r}") from None
-    return pattern
-
-
 # A regular expression in a rule file: checked when the rules are loaded, not when a report
-# happens to reach it.
-Regex = Annotated[str, AfterValidator(_compiles)]
+# happens to reach it (checks/models.py gives it its validator). In a Params annotation only.
+Regex = str
+
+_MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "<required>"})()
 
 
-class Params(BaseModel):
-    """Base class of check parameters: unknown keys are an error in the rule file."""
+class FieldSpec:
+    """What :func:`Field` declares: a default (or a factory) and pydantic's constraints."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    __slots__ = ("default", "default_factory", "constraints")
+
+    def __init__(self, default: Any, default_factory: Callable[[], Any] | None, constraints: dict[str, Any]) -> None:
+        self.default, self.default_factory, self.constraints = default, default_factory, constraints
+
+    def value(self) -> Any:
+        return self.default_factory() if self.default_factory is not None else copy.copy(self.default)
+
+
+def Field(default: Any = _MISSING, *, default_factory: Callable[[], Any] | None = None, **constraints: Any) -> Any:  # noqa: N802
+    """A Params field with a default factory or pydantic constraints (``pattern=``, ``ge=`` …),
+    as ``pydantic.Field`` is written; applied when a rule file is validated."""
+    return FieldSpec(default, default_factory, constraints)
+
+
+class Params:
+    """Base class of check parameters: annotated fields with defaults, as a pydantic model is
+    written. It is a plain class so that checking a report needs no pydantic: a rule file's
+    values are validated (unknown keys are an error) against a model made from the annotations
+    only when the rules are loaded from YAML (checks/models.py), then kept as these objects."""
+
+    _classes: ClassVar[dict[str, type["Params"]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Params._classes[cls.__name__] = cls
+
+    def __init__(self, **values: Any) -> None:
+        for name, (_ann, default) in self.fields().items():
+            if name in values:
+                setattr(self, name, values.pop(name))
+            elif default is _MISSING:
+                raise TypeError(f"{type(self).__name__}: missing {name}")
+            else:
+                setattr(self, name, default.value() if isinstance(default, FieldSpec) else copy.copy(default))
+        if values:
+            raise TypeError(f"{type(self).__name__}: unknown {', '.join(values)}")
+
+    @classmethod
+    def fields(cls) -> dict[str, tuple[Any, Any]]:
+        """name → (annotation, default or _MISSING), base classes' fields first."""
+        out: dict[str, tuple[Any, Any]] = {}
+        for klass in reversed(cls.__mro__):
+            if klass is Params or not issubclass(klass, Params):
+                continue
+            for name, ann in vars(klass).get("__annotations__", {}).items():
+                if not name.startswith("_"):
+                    out[name] = (ann, vars(klass).get(name, out.get(name, (None, _MISSING))[1]))
+        return out
+
+    @staticmethod
+    def classes() -> dict[str, type["Params"]]:
+        return dict(Params._classes)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(other) == vars(self)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
 
 
 @dataclass
@@ -66,7 +115,7 @@ CheckFunc = Callable[[Context, Any], Iterable[Hit]]
 class CheckSpec:
     name: str
     func: CheckFunc
-    params: type[BaseModel] | None
+    params: type[Params] | None
     doc: str
     fields: frozenset[str] | None = None  # the message values it supplies; None: those its built-in rules use
 
@@ -74,7 +123,7 @@ class CheckSpec:
 REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(name: str, params: type[BaseModel] | None = None,
+def check(name: str, params: type[Params] | None = None,
           fields: Iterable[str] | None = None) -> Callable[[CheckFunc], CheckFunc]:
     def deco(func: CheckFunc) -> CheckFunc:
         REGISTRY[name] = CheckSpec(name, func, params, (func.__doc__ or "").strip(),
@@ -119,6 +168,30 @@ def load_all() -> None:
             importlib.import_module(f"{__name__}.{m}")
         _loaded = True
 
+
+@lru_cache(maxsize=2048)
+def any_of(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test "does any of ``patterns`` occur in the text", compiled once for the rule set's
+    life: one alternation ``(?:p1)|(?:p2)|…`` (it matches somewhere exactly when one of them
+    does), or the patterns one by one when joining them could change a meaning (numbered
+    backreferences, group names used twice, inline global flags)."""
+    if not patterns:
+        return _never
+    if len(patterns) > 1 and not any(_UNJOINABLE.search(p) for p in patterns):
+        try:
+            joined = re.compile("|".join(f"(?:{p})" for p in patterns))
+            return lambda text: joined.search(text) is not None
+        except re.error:
+            pass
+    compiled = [re.compile(p) for p in patterns]
+    return lambda text: any(c.search(text) for c in compiled)
+
+
+def _never(_text: str) -> bool:
+    return False
+
+
+_UNJOINABLE = re.compile(r"\\[1-9]|\(\?P[=<]|\(\?<[A-Za-z_]|\(\?\(|\(\?[aiLmsux]+\)")
 
 _CLAUSE_START = re.compile(r"[。;；!?！？\n]")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pydantic import Field
+from . import Field
 
 from . import Context, Hit, Params, Regex, check
 

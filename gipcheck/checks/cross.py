@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Iterator
 
-from pydantic import Field
+from . import Field
 
 from ..cross.stage import Batch
 from ..cross.sentences import figures_kept

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pydantic import Field
+from . import Field
 
 from ..ast import Section, Span
 from . import Context, Hit, Params, Regex, check, in_part_clause

@@ -5,12 +5,12 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from pydantic import Field
+from . import Field
 
 from ..ast import Heading, Span
 from ..cn import cn_int
 from ..lexicon import CN_DIGITS, fold_label
-from . import Context, Hit, Params, Regex, check
+from . import Context, Hit, Params, Regex, any_of, check
 
 
 _fold = fold_label
@@ -96,15 +96,21 @@ def _folded_headings(ctx: Context) -> list[tuple[Heading, str]]:
 
 
 def find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
-    top = min((x.level for x in ctx.doc.headings), default=1)
-    for h, t in _folded_headings(ctx):
+    headings = _folded_headings(ctx)
+    cache = ctx.doc.cache
+    if "top" not in cache:
+        cache["top"] = min((x.level for x in ctx.doc.headings), default=1)
+    top = cache["top"]
+    # each list of patterns as one compiled test, kept for the rule set's life (checks/__init__.any_of)
+    wanted, unlike = any_of(tuple(p.headings)), any_of(tuple(p.not_in))
+    for h, t in headings:
         if p.top_level and h.level != top:
             continue
-        if _matches(p.headings, t) and not _matches(p.not_in, t):
+        if wanted(t) and not unlike(t):
             return h
     if p.plain_lines:
-        for span, t in ctx.doc.cache["short_paras"]:
-            if _matches(p.headings, t) and not _matches(p.not_in, t):
+        for span, t in cache["short_paras"]:
+            if wanted(t) and not unlike(t):
                 return span
     return None
 

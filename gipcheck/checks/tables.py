@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import Field
+from . import Field
 
 from ..ast import Cell, PrescribedRow, PrescribedTable, Span
 from ..tables import TableSet

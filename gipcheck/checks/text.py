@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pydantic import Field
+from . import Field
 
 from ..ast import Span
 from . import Context, Hit, Params, Regex, check
@@ -129,13 +129,26 @@ def segmenter():
         tok = jieba.Tokenizer()
         from .. import cache
 
-        d = cache.directory()
-        if d is not None:
-            try:
-                d.mkdir(parents=True, exist_ok=True)
-                tok.tmp_dir = str(d)
-            except OSError:
-                pass  # jieba falls back to the system's temporary directory
+        tok.tmp_dir = _jieba_cache_dir(cache)
         tok.initialize()
         _SEGMENTER = tok
     return _SEGMENTER
+
+
+def _jieba_cache_dir(cache) -> str:
+    """Where jieba keeps its dictionary cache: gipcheck's cache directory when the file there is
+    this user's own (jieba reads it with marshal), else a private new directory — never the
+    system's shared temporary directory, where anyone could have left a jieba.cache."""
+    import os
+    import tempfile
+
+    d = cache.directory()
+    if d is not None:
+        try:
+            d.mkdir(parents=True, exist_ok=True, mode=0o700)
+            existing = d / "jieba.cache"
+            if not existing.exists() or cache._trusted(existing):
+                return str(d)
+        except OSError:
+            pass
+    return tempfile.mkdtemp(prefix="gipcheck-jieba-")  # mode 0700, ours alone

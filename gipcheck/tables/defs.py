@@ -112,7 +112,7 @@ class FamilyDef(_Model):
     child: Regex = r"^\d+[.、]"
     catch_all: Regex = r"其他|其它"
     overlapping_parents: list[Regex] = Field(default_factory=list)
-    what: Name = Name(zh="“{total}”（{col}）应为各分项之和 {sum}（{expr}）",
+    what: Name = Name.model_construct(zh="“{total}”（{col}）应为各分项之和 {sum}（{expr}）",
                       en="'{total}' ({col}) should be the sum of its parts, {sum} ({expr})")
 
 
