@@ -16,7 +16,7 @@ from . import suppress
 from .ast import Document
 from .engine import Selection, analyse, check_document
 from .model import FileResult, Finding, RunResult
-from .read import Extracted, InputError, Limits, read_path
+from .read import Extracted, InputError, Limits, display_name, read_path
 from .rules import RuleSet, load_rules
 
 __version__ = "0.1.0"
@@ -101,7 +101,7 @@ def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, r
 def check_file(path: str | os.PathLike[str], opts: Options | None = None) -> FileResult:
     """Check one file; an unreadable file gives a result with one GIP001 finding, not an exception."""
     opts = opts or Options()
-    name = str(path)
+    name = display_name(path)  # a non-UTF-8 file name must not break a UTF-8 report
     try:
         extracted = read_path(path, opts.limits)
     except InputError as err:
@@ -141,7 +141,11 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
     """Files as given; directories walked (sorted) for report files."""
     for p in paths:
         path = Path(p)
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # inside an unreadable folder, a loop: read_path gives it one GIP001
+            is_dir = False
+        if is_dir:
             for f in sorted(path.rglob("*")):
                 if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not any(
                         part.startswith(".") for part in f.relative_to(path).parts):

@@ -7,6 +7,7 @@ Mistakes are reported as ``FILE:LINE: what is wrong`` (exit code 2).
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -99,7 +100,7 @@ class Config:
     def ignores_for(self, file: str | Path) -> list[str]:
         """Rules ignored for this file by per-file-ignores (globs relative to the config folder)."""
         out: list[str] = []
-        p = Path(file).resolve()
+        p = _resolve(file)
         rel = p.as_posix()
         if self.root is not None:
             try:
@@ -115,6 +116,14 @@ class Config:
         data = self.model.model_dump(by_alias=True, exclude_none=True)
         data.pop("extend", None)
         return {"config": str(self.path) if self.path else None, **data}
+
+
+def _resolve(file: str | Path) -> Path:
+    """An absolute path, even for a symlink loop (``resolve`` raises RuntimeError there)."""
+    try:
+        return Path(file).resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(file))
 
 
 def _toml_line(text: str, loc: tuple[Any, ...]) -> int:
@@ -209,10 +218,16 @@ def _find_in(directory: Path) -> Path | None:
 
 def find_config(file: str | Path) -> Path | None:
     """The closest configuration file above ``file`` (its own folder first)."""
-    p = Path(file).resolve()
-    d = p if p.is_dir() else p.parent
+    p = _resolve(file)
+    try:
+        d = p if p.is_dir() else p.parent
+    except OSError:  # an unreadable folder: look from its parent
+        d = p.parent
     for directory in (d, *d.parents):
-        found = _find_in(directory)
+        try:
+            found = _find_in(directory)
+        except OSError:  # a folder we may not look into holds no configuration we can use
+            continue
         if found:
             return found
     return None
