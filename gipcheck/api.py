@@ -55,7 +55,7 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     opts = opts or Options()
     ruleset = rules(opts.extra_rules)
     doc, facts, profile, evidence, findings = check_document(
-        extracted, ruleset, profile=opts.profile, sel=opts.selection, lang=opts.lang)
+        extracted, ruleset, profile=opts.profile, sel=opts.selection, lang=opts.lang, budget=opts.limits.max_seconds)
     lines = doc.source.original_lines()
     findings += _notes(extracted, ruleset, opts)
     findings.sort(key=Finding.sort_key)

@@ -13,7 +13,7 @@ from .engine import Selection
 from .config import config_for
 from .model import SEVERITY_RANK, RunResult
 from .read.base import Limits
-from .read import InputError, read_bytes, read_path
+from .read import InputError, display_name, read_bytes, read_path
 from .report import FORMATS, ReportContext, RuleMeta, get_file_renderer, get_renderer
 from .rules import RuleFileError, RuleSet
 
@@ -146,14 +146,7 @@ def file_settings(path: str, args: argparse.Namespace) -> tuple[api.Options, str
     select = args.select if args.select is not None else (cfg.select or [])
     ignore = list(cfg.ignore) + c.ignores_for(path) + list(args.ignore)
     sel = Selection(select, ignore, list(cfg.extend_select) + list(args.extend_select), dict(cfg.severity))
-    limits = Limits()
-    if cfg.limits:
-        if cfg.limits.max_file_mb:
-            limits.max_file_bytes = cfg.limits.max_file_mb * 1024 * 1024
-        if cfg.limits.max_unzipped_mb:
-            limits.max_unzipped_bytes = cfg.limits.max_unzipped_mb * 1024 * 1024
-        if cfg.limits.max_pages:
-            limits.max_pages = cfg.limits.max_pages
+    limits = cfg.limits.apply(Limits()) if cfg.limits else Limits()
     opts = api.Options(profile=args.profile or cfg.profile, lang=args.lang or cfg.lang or "zh", selection=sel,
                        extra_rules=tuple(c.extra_rules() + [str(Path(r).resolve()) for r in args.rules]), limits=limits)
     fail_on = getattr(args, "fail_on", None) or cfg.fail_on or "error"
@@ -180,11 +173,37 @@ def _check_one(path: str, args: argparse.Namespace, opts: api.Options):
     return api.check_extracted(extracted, name, opts)
 
 
+def _names_an_input(target: str, files: list[str]) -> str | None:
+    """The checked file that ``target`` (an output path) is, if any: same inode, or same path."""
+    try:
+        st = os.stat(target)
+    except (OSError, ValueError):
+        st = None
+    want = os.path.realpath(target)
+    for f in files:
+        if f == "-":
+            continue
+        try:
+            if st is not None and os.path.samestat(st, os.stat(f)):
+                return f
+        except (OSError, ValueError):
+            pass
+        if os.path.realpath(f) == want:
+            return f
+    return None
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     files = [p for p in args.paths if p == "-"] + list(api.expand_paths([p for p in args.paths if p != "-"]))
     if not files:
         print("gipcheck: no report files found in " + ", ".join(args.paths), file=sys.stderr)
         return 2
+    for target, option in ((args.output, "--output"), (args.write_baseline, "--write-baseline")):
+        clash = target and _names_an_input(target, files)
+        if clash:
+            print(f"gipcheck: {option} {display_name(target)} is one of the files being checked ({display_name(clash)}); "
+                  f"gipcheck never writes to the files it checks", file=sys.stderr)
+            return 2
     first_opts, _ = file_settings(args.stdin_filename or "." if files[0] == "-" else files[0], args)
     rs = api.rules(first_opts.extra_rules)
     lang = first_opts.lang

@@ -15,10 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .rules import RuleFileError, _LineLoader, _line_of, _strip_lines
+from .read.base import Limits
+from .rules import RuleFileError, _line_of, _strip_lines, load_yaml, read_yaml_text
 
 CONFIG_NAMES = (".gipcheck.yaml", ".gipcheck.yml")
 _RULE_PREFIX = re.compile(r"^GIP\d{0,3}$|^ALL$")
@@ -26,6 +26,12 @@ _RULE_PREFIX = re.compile(r"^GIP\d{0,3}$|^ALL$")
 
 class ConfigError(RuleFileError):
     """A configuration file that cannot be used: ``path:line: message``."""
+
+    @classmethod
+    def from_error(cls, exc: RuleFileError) -> "ConfigError":
+        err = cls("", 0, "")
+        err.args = exc.args
+        return err
 
 
 def _kebab(name: str) -> str:
@@ -37,6 +43,19 @@ class LimitsConfig(BaseModel):
     max_file_mb: int | None = Field(default=None, gt=0)
     max_unzipped_mb: int | None = Field(default=None, gt=0)
     max_pages: int | None = Field(default=None, gt=0)
+    max_line_chars: int | None = Field(default=None, gt=0)
+    max_html_depth: int | None = Field(default=None, gt=0)
+    max_seconds: float | None = Field(default=None, gt=0)
+
+    def apply(self, limits: Limits) -> Limits:
+        """The reader's limits with this configuration's values put in."""
+        for key, value in (("max_file_bytes", self.max_file_mb), ("max_unzipped_bytes", self.max_unzipped_mb)):
+            if value:
+                setattr(limits, key, value * 1024 * 1024)
+        for key in ("max_pages", "max_line_chars", "max_html_depth", "max_seconds"):
+            if getattr(self, key):
+                setattr(limits, key, getattr(self, key))
+        return limits
 
 
 def _prefixes(v: list[str]) -> list[str]:
@@ -158,9 +177,9 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
     if path in _seen:
         raise ConfigError(str(path), 1, "extend forms a cycle")
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(str(path), 1, f"cannot read: {exc.strerror}") from None
+        text = read_yaml_text(path)  # size and encoding checks serve TOML as well
+    except RuleFileError as exc:
+        raise ConfigError.from_error(exc) from None
     if path.suffix == ".toml":
         try:
             data = tomllib.loads(text)
@@ -173,10 +192,9 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
         model = _validate(section, path, lambda loc: _toml_line(text, loc))
     else:
         try:
-            raw = yaml.load(text, Loader=_LineLoader) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ConfigError(str(path), (mark.line + 1) if mark else 1, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+            raw = load_yaml(path, text) or {}
+        except RuleFileError as exc:
+            raise ConfigError.from_error(exc) from None
         model = _validate(_strip_lines(raw) if isinstance(raw, dict) else raw, path, lambda loc: _line_of(raw, loc))
     cfg = Config(model, path)
     if model.extend:
@@ -199,9 +217,18 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
 
 
 def _has_tool_section(pyproject: Path) -> bool:
+    """True when the file has ``[tool.gipcheck]``; a broken file that names it is an error
+    (``FILE:LINE``), not silently no configuration; one that does not name it is not ours."""
     try:
-        return "gipcheck" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        text = pyproject.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return False
+    try:
+        return "gipcheck" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError as exc:
+        if re.search(r"^\s*\[\s*tool\s*\.\s*gipcheck", text, re.M) or re.search(r"^\s*\[\s*tool\s*\]", text, re.M):
+            m = re.search(r"line (\d+)", str(exc))
+            raise ConfigError(str(pyproject), int(m.group(1)) if m else 1, f"not valid TOML: {exc}") from None
         return False
 
 

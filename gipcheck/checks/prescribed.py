@@ -16,6 +16,7 @@ from functools import lru_cache
 from pydantic import Field
 
 from ..ast import Cell, PrescribedRow, PrescribedTable, Span, Table
+from .. import saferegex
 from . import Context, Hit, Params, Regex, check, in_part_clause
 
 T3_COLS = ("np", "biz", "sci", "ngo", "law", "oth", "total")
@@ -29,8 +30,8 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def _rx(p: str) -> re.Pattern[str]:
-    return re.compile(p)
+def _rx(p: str) -> saferegex.SafePattern:
+    return saferegex.compile(p)  # rule-file patterns: time-bounded
 
 
 RowObs = PrescribedRow  # a row as observed in the report

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ..ast import Heading, Span
 from ..cn import cn_int
+from .. import saferegex
 from . import Context, Hit, Params, Regex, check
 
 
@@ -60,8 +61,8 @@ class SectionParams(Params):
 
 
 @lru_cache(maxsize=1024)
-def _rx(p: str) -> re.Pattern[str]:
-    return re.compile(p)
+def _rx(p: str) -> saferegex.SafePattern:
+    return saferegex.compile(p)  # rule-file patterns: time-bounded
 
 
 def _matches(patterns: Iterable[str], text: str) -> bool:

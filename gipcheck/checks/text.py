@@ -1,12 +1,12 @@
 """Pattern checks on the narrative text: placeholders, repeats, blanked years (GIP502, 601–603)."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from pydantic import Field
 
 from ..ast import Span
+from .. import saferegex
 from . import Context, Hit, Params, Regex, check
 
 
@@ -19,8 +19,8 @@ class PatternParams(Params):
 
 
 @lru_cache(maxsize=256)
-def _compile(p: str) -> re.Pattern[str]:
-    return re.compile(p)
+def _compile(p: str) -> saferegex.SafePattern:
+    return saferegex.compile(p)  # rule-file patterns: time-bounded
 
 
 @check("pattern_absent", PatternParams)

@@ -37,7 +37,7 @@ class Limits:
     # (a whole report is 10–30 thousand characters), and a 5 MB line is how hostile text looks
     max_line_chars: int = 200_000
     max_html_depth: int = 500  # element nesting, measured before the HTML parser sees the page
-    max_seconds: float = 60.0  # time budget per file: checks not started by then are skipped
+    max_seconds: float = 60.0  # time budget for one file's checks: those not started by then are skipped (GIP007)
 
 
 @dataclass
