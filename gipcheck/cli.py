@@ -167,7 +167,8 @@ def _check_one(path: str, args: argparse.Namespace, opts: api.Options):
         return api.check_file(path, opts)
     name = args.stdin_filename or "-"
     try:
-        extracted = read_bytes(sys.stdin.buffer.read(), name, opts.limits)
+        # capped: `gipcheck check - < /dev/zero` must end in one finding, not an out-of-memory kill
+        extracted = read_bytes(sys.stdin.buffer.read(opts.limits.max_file_bytes + 1), name, opts.limits)
     except InputError as err:
         return api._unreadable(name, err, api.rules(opts.extra_rules), opts)
     return api.check_extracted(extracted, name, opts)

@@ -156,6 +156,14 @@ def test_not_regular_files_are_refused_before_reading(tmp_path: Path) -> None:
         assert word in out, out
 
 
+def test_stdin_is_read_with_a_cap() -> None:
+    """`gipcheck check - < /dev/zero` read for ever (then an out-of-memory kill)."""
+    with open("/dev/zero", "rb") as zero:
+        proc = subprocess.run([sys.executable, "-m", "gipcheck", "check", "-", "--lang", "en"], stdin=zero,
+                              capture_output=True, timeout=120)
+    assert proc.returncode == 1 and b"more than the limit of 50 MB" in proc.stdout, proc.stdout[-300:]
+
+
 def test_a_file_too_large_is_refused_from_its_size(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_bytes(b"a" * 2048)

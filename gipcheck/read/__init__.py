@@ -65,6 +65,9 @@ def _mb(n: int) -> str:
 
 
 def _too_large(name: str, size: int, limits: Limits) -> InputError:
+    if size <= limits.max_file_bytes + 1:  # a capped read (stdin, /proc): all we know is "more"
+        return InputError(f"{name}：文件过大（超过上限 {_mb(limits.max_file_bytes)} MB）",
+                          f"{name}: file too large (more than the limit of {_mb(limits.max_file_bytes)} MB)")
     return InputError(
         f"{name}：文件过大（{_mb(size)} MB，上限 {_mb(limits.max_file_bytes)} MB）",
         f"{name}: file too large ({_mb(size)} MB; the limit is {_mb(limits.max_file_bytes)} MB)",
