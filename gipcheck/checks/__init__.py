@@ -17,6 +17,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from .. import saferegex
 from ..ast import Document, Span
 from ..facts import Facts
 
@@ -26,7 +27,8 @@ MODULES = ("document", "structure", "period", "contact", "tables", "prescribed",
 def _compiles(pattern: str) -> str:
     try:
         re.compile(pattern)
-    except re.error as exc:
+        saferegex.validate(pattern)  # the engine that will run it (a timeout per match)
+    except (re.error, ValueError) as exc:
         raise ValueError(f"not a valid regular expression ({exc}): {pattern!r}") from None
     return pattern
 

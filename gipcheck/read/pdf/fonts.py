@@ -11,6 +11,9 @@ font built here (one box glyph for every code point, cmap format 13), so every c
 glyph and the text page keeps it. Geometry is read from the PDF's own widths and the font's
 ascent/descent (loose boxes), never from glyph outlines, so the result is the same on every
 machine. Rendering for OCR is unaffected in practice: OCR runs only on pages without text.
+
+The font source is pdfium's, so it is process-wide: a program that imports gipcheck's PDF reader
+and also renders PDFs with pypdfium2 itself sees boxes for non-embedded fonts.
 """
 from __future__ import annotations
 
