@@ -141,7 +141,7 @@ def main() -> None:
         (engine_mod, "normalize"): "normalize", (engine_mod, "segment"): "segment",
         (engine_mod, "build"): "build (tables, tree)", (parse_mod, "lex_lines"): "lex (Lark)",
         (engine_mod, "extract"): "facts", (engine_mod, "choose_profile"): "profile",
-        (engine_mod, "run_checks"): "checks",
+        (engine_mod, "build_tables"): "tables stage", (engine_mod, "run_checks"): "checks",
     }
     saved = {key: getattr(*key) for key in wrapped if hasattr(*key)}
     saved_funcs = [(c, c.func) for c in rs.checks]

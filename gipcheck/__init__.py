@@ -3,11 +3,14 @@
 Pipeline, one module per stage: read → normalize → segment → parse (Lark) → facts → checks
 (rules/*.yaml) → findings → report. The public API is in :mod:`gipcheck.api`.
 """
-from .api import Options, __version__, check, check_file, check_paths, check_text, parse, run
+from .api import Lang, Options, Profile, __version__, check, check_file, check_paths, check_text, options, parse, run
 from .ast import Document
-from .model import FileResult, Finding, RunResult
+from .engine import Selection
+from .model import FileResult, Finding, RunResult, Severity
+from .ruleids import UnknownRule
 
 Report = FileResult  # the result for one report
 
-__all__ = ["Document", "FileResult", "Finding", "Options", "Report", "RunResult", "__version__", "check",
-           "check_file", "check_paths", "check_text", "parse", "run"]
+__all__ = ["Document", "FileResult", "Finding", "Lang", "Options", "Profile", "Report", "RunResult", "Selection",
+           "Severity", "UnknownRule", "__version__", "check", "check_file", "check_paths", "check_text", "options",
+           "parse", "run"]

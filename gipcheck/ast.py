@@ -6,9 +6,11 @@ them into line/column in the text as read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .lexicon import fold_label
 from .normalize import Source
 
 
@@ -96,18 +98,36 @@ class PrescribedRow:
 
 @dataclass
 class PrescribedTable:
-    """A table of the unified format mapped onto its prescribed rows × columns.
+    """A table mapped onto its defined rows × columns by the tables stage (``gipcheck/tables``).
 
-    Whatever layout the table came in (pipe rows, a Word or web grid, one cell per line), the
-    checks and library users read cells by key: ``t3.value("new", "total")``.
+    Whatever layout the table came in (pipe rows, a Word or web grid, one cell per line, text
+    flattened onto a line), the checks and library users read cells by key:
+    ``t3.value("new", "total")``. ``low_confidence`` names the rows placed by their position in
+    the template because their label was garbled (key → label as extracted); ``unidentified``
+    holds figure rows that could not be placed at all.
     """
 
-    name: str  # t3 | t4
+    name: str  # the definition's id: t2 | t3 | t4 | stats | a province's own
     columns: tuple[str, ...]
     table: Table | None
     rows: dict[str, PrescribedRow] = field(default_factory=dict)
     unreadable: list[PrescribedRow] = field(default_factory=list)  # rows whose cells could not be aligned
     header_text: str = ""
+    order: list[PrescribedRow] = field(default_factory=list)  # the figure rows in document order
+    low_confidence: dict[str, str] = field(default_factory=dict)
+    unidentified: list[PrescribedRow] = field(default_factory=list)
+    maybe: set[str] = field(default_factory=set)  # row keys an unidentified row may be
+    col_labels: dict[str, str] = field(default_factory=dict)  # column key → header as written
+    families: list[tuple[int, list[int]]] = field(default_factory=list)  # (parent, parts) in ``order``
+    blocks: list[Any] | None = None  # table 二: (block definition, Table or None)
+    empty: bool = False  # the table's header is there but no row of figures
+
+    @property
+    def span(self) -> Span | None:
+        if self.table is not None:
+            return self.table.span
+        spans = [r.span for r in self.order or list(self.rows.values())]
+        return Span(spans[0].start, spans[-1].end) if spans else None
 
     def cell(self, row: str, col: str) -> Cell | None:
         r = self.rows.get(row)
@@ -119,10 +139,45 @@ class PrescribedTable:
         c = self.cell(row, col)
         return c.value if c is not None else None
 
-    def to_json(self) -> dict[str, dict[str, float | None]]:
+    def row_like(self, pattern: str) -> PrescribedRow | None:
+        """The first row whose label as written matches ``pattern`` (a regex): how the text
+        checks find the figures a report states for a row (主动公开(文件|信息) in a 2008 table)."""
+        return next((r for r in self.order or list(self.rows.values()) if re.search(pattern, r.label)), None)
+
+    def figures(self, row: PrescribedRow) -> dict[str, float]:
+        """A row's figures by column label as written (2017年度, 历年累计), blanks left out."""
+        return {self.col_labels.get(k, k): c.value for k, c in zip(self.columns, row.values)
+                if c is not None and c.value is not None}
+
+    def to_json(self) -> dict[str, Any]:
         """{row: {column: number or None (blank)}} for the rows that could be read."""
+        if self.blocks is not None:
+            return _blocks_json(self.blocks)
+        if self.col_labels:  # rows and columns by their labels as written (the 2008 statistics table)
+            out: dict[str, Any] = {}
+            for r in self.order:
+                if r.label:
+                    out[r.label] = {self.col_labels.get(k, k): (c.value if c is not None else None)
+                                    for k, c in zip(self.columns, r.values)}
+            return out
         return {key: {col: self.value(key, col) for col in self.columns} for key, r in self.rows.items()
                 if len(r.values) == len(self.columns)}
+
+
+_fold = fold_label  # label folding, defined once (gipcheck.lexicon)
+
+
+def _blocks_json(blocks: list[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for b, t in blocks:
+        if t is None or len(t.rows) < 2:
+            continue
+        header = [_fold(c.text) for c in t.rows[0].cells]
+        title = re.sub(r"[\\^$]", "", b.title)
+        out[title] = {_fold(r.cells[0].text): {header[j]: c.value for j, c in enumerate(r.cells[1:], start=1)
+                                               if j < len(header) and header[j]}
+                      for r in t.rows[1:] if r.cells and r.cells[0].text}
+    return out
 
 
 @dataclass
@@ -178,6 +233,7 @@ class Document:
     body_end: int = 0  # view offset where the body ends (signature or appendix start)
     format: str = "text"
     line_sources: list[dict[str, Any]] | None = None
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # per-document memo for checks
 
     @property
     def view(self) -> str:

@@ -39,18 +39,30 @@ def write(run: RunResult, path: str) -> int:
 
 
 class BaselineError(Exception):
-    pass
+    """A baseline file that cannot be used, said in either language."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
 
 
 def load(path: str) -> dict[str, dict[str, int]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise BaselineError(f"{path}: cannot read the baseline ({exc.strerror})") from None
+        from .i18n import os_error
+
+        raise BaselineError(f"{path}: cannot read the baseline ({exc.strerror})",
+                            f"{path}: 无法读取基线文件（{os_error(OSError(exc.errno, exc.strerror), 'zh')}）") from None
     except json.JSONDecodeError as exc:
-        raise BaselineError(f"{path}:{exc.lineno}: the baseline is not valid JSON ({exc.msg})") from None
+        raise BaselineError(f"{path}:{exc.lineno}: the baseline is not valid JSON ({exc.msg})",
+                            f"{path}:{exc.lineno}: 基线文件不是有效的 JSON（{exc.msg}）") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise BaselineError(f"{path}:1: not a gipcheck baseline (schema {SCHEMA!r} expected)")
+        raise BaselineError(f"{path}:1: not a gipcheck baseline (schema {SCHEMA!r} expected)",
+                            f"{path}:1: 不是 gipcheck 的基线文件（应为 {SCHEMA!r} 格式）")
     return data.get("files", {})
 
 

@@ -37,7 +37,7 @@ def key_for(files: list[Path]) -> str | None:
             h.update(str(f).encode() + b"\0" + Path(f).read_bytes() + b"\0")
         # the check code's own source: a changed check signature must not meet old params
         pkg = Path(__file__).resolve().parent
-        for src in sorted((pkg / "checks").glob("*.py")) + [pkg / "rules.py"]:
+        for src in sorted((pkg / "checks").glob("*.py")) + sorted((pkg / "tables").glob("*.py")) + [pkg / "rules.py"]:
             h.update(src.read_bytes())
     except OSError:
         return None

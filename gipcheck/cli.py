@@ -10,12 +10,13 @@ from pathlib import Path
 
 from . import api
 from .engine import Selection
-from .config import config_for
+from .config import ConfigError, check_rule_ids, config_for
+from .ruleids import UnknownRule, resolve, resolve_all
 from .model import SEVERITY_RANK, RunResult
 from .read.base import Limits
 from .read import InputError, display_name, read_bytes, read_path
 from .report import FORMATS, ReportContext, RuleMeta, get_file_renderer, get_renderer
-from .rules import RuleFileError, RuleSet
+from .rules import PROFILES as BUILTIN_PROFILES, RuleFileError, RuleSet
 
 # Help texts in both languages; the language follows --lang (or GIPCHECK_LANG) on the command line.
 HELP = {
@@ -24,7 +25,7 @@ HELP = {
         "check": "检查报告（文件或文件夹）", "paths": "报告文件或文件夹", "format": "输出格式（默认 text）",
         "output": "把结果写入文件而不是屏幕", "fail-on": "达到此级别的问题使退出码为 1（默认 error）",
         "baseline": "隐藏基线文件中已记录的问题", "write-baseline": "把当前问题记录为基线（默认 .gipcheck-baseline.json）",
-        "statistics": "只统计每条规则的问题数", "color": "彩色输出", "no-source": "不显示问题所在的原文",
+        "statistics": "只统计每条规则的问题数（各种输出格式均可）", "color": "彩色输出", "no-source": "不显示问题所在的原文",
         "profile": "指定规则集（默认按报告年度）", "select": "只检查这些规则或前缀（如 GIP2,GIP404）",
         "extend-select": "在选择中增加规则", "ignore": "跳过这些规则或前缀", "lang": "提示语言（zh 中文，en 英文）",
         "rules": "额外的规则文件（YAML）", "config": "使用此配置文件，不再向上查找", "isolated": "忽略所有配置文件",
@@ -36,6 +37,8 @@ HELP = {
         "text": "显示规则所见的规范化文本，及每行在原文中的位置", "raw": "显示读取（提取）的原文，问题的行号即指此文本",
         "file": "报告文件",
         "stdin-filename": "从标准输入（路径写作 -）读取时使用的文件名（用于查找配置和显示）",
+        "exit-zero": "即使发现问题，退出码也为 0（配置错误等仍为 2）", "quiet": "只输出问题：不输出汇总，也不输出“未发现问题”",
+        "rules-rules": "同时列出此规则文件（YAML）中的规则", "version": "显示版本号并退出",
     },
     "en": {
         "prog": "Lint Chinese government information disclosure annual reports: structure, required content, "
@@ -44,7 +47,7 @@ HELP = {
         "output": "write the report to FILE instead of stdout", "fail-on": "lowest severity that makes the exit code 1 (default error)",
         "baseline": "hide the findings recorded in this baseline file",
         "write-baseline": "record today's findings as the baseline (default .gipcheck-baseline.json) and exit 0",
-        "statistics": "print counts per rule instead of findings", "color": "coloured output",
+        "statistics": "print counts per rule instead of findings (in the chosen --format)", "color": "coloured output",
         "no-source": "do not print the source line under a finding",
         "profile": "force a rule profile (default: from the report year)", "select": "only these rules or prefixes (GIP2,GIP404)",
         "extend-select": "add rules to the selection", "ignore": "skip these rules or prefixes", "lang": "message language (zh, en)",
@@ -60,13 +63,52 @@ HELP = {
         "text": "print the normalized text rules see, with each line's position in the original",
         "raw": "print the text as read (extracted); finding line numbers refer to it", "file": "report file",
         "stdin-filename": "the file name to use for a report read from stdin (PATH -): config lookup and messages",
+        "exit-zero": "exit 0 even when there are findings (usage and configuration errors still exit 2)",
+        "quiet": "print findings only: no summary, no 'no problems found' lines",
+        "rules-rules": "also list the rules of this rule file (YAML)", "version": "show the version and exit",
     },
 }
-PROFILES = ["gip-2008", "gip-2019", "gip-2021"]
+PROFILES = list(BUILTIN_PROFILES)  # the profiles rules/*.yaml declare (gipcheck.rules)
+STATISTICS_FORMATS = ("text", "json", "jsonl", "html", "github")
+
+# What the command line itself says (not the findings), in the interface language.
+SAY = {
+    "zh": {"no-files": "gipcheck: 在 {paths} 中没有找到报告文件",
+           "wrote": "gipcheck: 已将 {files} 个文件的 {n} 个问题写入基线 {path}",
+           "no-statistics": "gipcheck: --statistics 不能用于 {format} 格式（可用：{formats}）",
+           "no-annotations": "gipcheck test: 在 {paths} 中没有找到任何测试注释（如 <!-- ruleid: GIP602 -->），没有检查任何内容",
+           "tested": "{passed} 项通过，{failed} 项失败"},
+    "en": {"no-files": "gipcheck: no report files found in {paths}",
+           "wrote": "gipcheck: wrote {n} finding(s) of {files} file(s) to {path}",
+           "no-statistics": "gipcheck: --statistics cannot be used with --format {format} (use one of: {formats})",
+           "no-annotations": "gipcheck test: no test annotation (such as <!-- ruleid: GIP602 -->) found in {paths}; nothing was tested",
+           "tested": "{passed} passed, {failed} failed"},
+}
+_UI = {"lang": "zh"}
+
+
+def _ui_lang(args: argparse.Namespace | None = None) -> str:
+    """The interface language: --lang, else GIPCHECK_LANG, else Chinese."""
+    lang = getattr(args, "lang", None) if args is not None else None
+    return lang if lang in ("zh", "en") else _UI["lang"]
+
+
+def _say(key: str, **values: object) -> str:
+    return SAY[_UI["lang"]][key].format(**values)
+
+
+def use_color(choice: str, output: str | None) -> bool:
+    """--color always forces colour; auto colours a terminal unless NO_COLOR is set (no-color.org):
+    then no escape codes at all, bold included."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return output is None and sys.stdout.isatty()
 
 
 def _csv(value: str) -> list[str]:
-    return [v.strip().upper() for v in value.split(",") if v.strip()]
+    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def _help_lang(argv: list[str]) -> str:
@@ -78,11 +120,47 @@ def _help_lang(argv: list[str]) -> str:
     return "en" if os.environ.get("GIPCHECK_LANG", "").lower().startswith("en") else "zh"
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse without silent abbreviations (``--form`` is not ``--format``), whose error for a
+    misspelt option names the option that was meant."""
+
+    lang = "zh"  # the interface language, set by build_parser
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def _all_options(self) -> list[str]:
+        opts = list(self._option_string_actions)
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sp in action.choices.values():
+                    opts += list(sp._option_string_actions)
+        return opts
+
+    def error(self, message: str):  # type: ignore[override]
+        import difflib
+        import re as _re
+
+        for word in _re.findall(r"(--?[\w-]+)", message):
+            if word in self._all_options():
+                continue
+            near = difflib.get_close_matches(word.split("=", 1)[0], self._all_options(), n=1, cutoff=0.6)
+            if near:
+                message += (f"（是否想写 {near[0]}？）" if self.lang == "zh" else f" (did you mean {near[0]}?)")
+                break
+        super().error(message)
+
+
 def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
+    from .i18n import use_language
+
+    use_language(lang)  # argparse's own strings (usage:, options, errors) in the same language
     h = HELP[lang]
-    p = argparse.ArgumentParser(prog="gipcheck", description=h["prog"])
-    p.add_argument("--version", action="version", version=f"gipcheck {api.__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    Parser.lang = lang
+    p = Parser(prog="gipcheck", description=h["prog"])
+    p.add_argument("--version", action="version", version=f"gipcheck {api.__version__}", help=h["version"])
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     c = sub.add_parser("check", help=h["check"], description=h["check"])
     c.add_argument("paths", nargs="+", metavar="PATH", help=h["paths"])
@@ -93,6 +171,8 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     c.add_argument("--baseline", metavar="FILE", help=h["baseline"])
     c.add_argument("--write-baseline", metavar="FILE", nargs="?", const=".gipcheck-baseline.json", help=h["write-baseline"])
     c.add_argument("--statistics", action="store_true", help=h["statistics"])
+    c.add_argument("--exit-zero", action="store_true", help=h["exit-zero"])
+    c.add_argument("--quiet", "-q", action="store_true", help=h["quiet"])
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto", help=h["color"])
     c.add_argument("--no-source", action="store_true", help=h["no-source"])
     c.add_argument("--stdin-filename", metavar="NAME", help=h["stdin-filename"])
@@ -106,15 +186,16 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     ts.add_argument("--examples", action="store_true", help=h["examples"])
     ts.add_argument("--profile", choices=PROFILES, help=h["profile"])
     ts.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules"])
-    ts.add_argument("--lang", choices=["zh", "en"], default="zh", help=h["lang"])
+    ts.add_argument("--lang", choices=["zh", "en"], default=lang, help=h["lang"])
 
     r = sub.add_parser("rules", help=h["rules-cmd"], description=h["rules-cmd"])
-    r.add_argument("--lang", choices=["zh", "en"], default="zh", help=h["lang"])
+    r.add_argument("--lang", choices=["zh", "en"], default=lang, help=h["lang"])
     r.add_argument("--format", choices=["text", "json"], default="text", help=h["rules-format"])
+    r.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules-rules"])
 
     e = sub.add_parser("explain", help=h["explain"], description=h["explain"])
     e.add_argument("rule", help=h["rule"])
-    e.add_argument("--lang", choices=["zh", "en"], default="zh", help=h["lang"])
+    e.add_argument("--lang", choices=["zh", "en"], default=lang, help=h["lang"])
     e.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules"])
 
     pa = sub.add_parser("parse", help=h["parse"], description=h["parse"])
@@ -125,6 +206,11 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     t.add_argument("path", help=h["file"])
     t.add_argument("--raw", action="store_true", help=h["raw"])
     t.add_argument("--normalized", action="store_true", help=argparse.SUPPRESS)  # the default; kept for old scripts
+
+    from . import review, serve  # their own options and help live with them
+
+    review.add_parser(sub, lang, _common_options, h)
+    serve.add_parser(sub, lang)
     return p
 
 
@@ -141,22 +227,27 @@ def _common_options(c: argparse.ArgumentParser, h: dict[str, str]) -> None:
 
 def file_settings(path: str, args: argparse.Namespace) -> tuple[api.Options, str]:
     """Options for one file: its closest configuration, overridden by the command line."""
-    cfg = config_for(path, args.config, args.isolated).model
     c = config_for(path, args.config, args.isolated)
-    select = args.select if args.select is not None else (cfg.select or [])
-    ignore = list(cfg.ignore) + c.ignores_for(path) + list(args.ignore)
-    sel = Selection(select, ignore, list(cfg.extend_select) + list(args.extend_select), dict(cfg.severity))
+    cfg = c.model
+    extra = tuple(c.extra_rules() + [str(Path(r).resolve()) for r in args.rules])
+    rs = api.rules(extra)
+    check_rule_ids(c, rs)  # ignore: [GIP999] in a config is an error naming the file and line
+    select = resolve_all(args.select, rs, "--select") if args.select is not None else resolve_all(cfg.select or [], rs)
+    ignore = resolve_all(list(cfg.ignore) + c.ignores_for(path), rs) + resolve_all(args.ignore, rs, "--ignore")
+    extend = resolve_all(cfg.extend_select, rs) + resolve_all(args.extend_select, rs, "--extend-select")
+    severity = {resolve(k, rs): v for k, v in cfg.severity.items()}
+    sel = Selection(select, ignore, extend, severity)
     limits = cfg.limits.apply(Limits()) if cfg.limits else Limits()
     opts = api.Options(profile=args.profile or cfg.profile, lang=args.lang or cfg.lang or "zh", selection=sel,
-                       extra_rules=tuple(c.extra_rules() + [str(Path(r).resolve()) for r in args.rules]), limits=limits)
+                       extra_rules=extra, limits=limits)
     fail_on = getattr(args, "fail_on", None) or cfg.fail_on or "error"
     return opts, fail_on
 
 
-def rule_meta(rs: RuleSet) -> dict[str, RuleMeta]:
+def rule_meta(rs: RuleSet, lang: str = "zh") -> dict[str, RuleMeta]:
     return {
         r.id: RuleMeta(r.id, r.name, r.severity, r.summary.zh, r.summary.en,
-                       r.basis.zh if r.basis else None, r.fix.zh if r.fix else None, r.fix.en if r.fix else None)
+                       getattr(r.basis, lang) if r.basis else None, r.fix.zh if r.fix else None, r.fix.en if r.fix else None)
         for r in rs.rules.values()
     }
 
@@ -197,7 +288,8 @@ def _names_an_input(target: str, files: list[str]) -> str | None:
 def _cmd_check(args: argparse.Namespace) -> int:
     files = [p for p in args.paths if p == "-"] + list(api.expand_paths([p for p in args.paths if p != "-"]))
     if not files:
-        print("gipcheck: no report files found in " + ", ".join(args.paths), file=sys.stderr)
+        print(_say("no-files", paths="、".join(args.paths) if _ui_lang(args) == "zh" else ", ".join(args.paths)),
+              file=sys.stderr)
         return 2
     for target, option in ((args.output, "--output"), (args.write_baseline, "--write-baseline")):
         clash = target and _names_an_input(target, files)
@@ -215,11 +307,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
         try:
             baseline = bl.load(args.baseline)
         except bl.BaselineError as exc:
-            print(f"gipcheck: {exc}", file=sys.stderr)
+            print(f"gipcheck: {exc.message(_ui_lang(args))}", file=sys.stderr)
             return 2
-    color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty())
-    ctx = ReportContext(lang=lang, color=color and args.format == "text", rules=rule_meta(rs),
-                        show_source=not args.no_source, statistics=args.statistics)
+    if args.statistics and args.format not in STATISTICS_FORMATS:
+        print(_say("no-statistics", format=args.format, formats=", ".join(STATISTICS_FORMATS)), file=sys.stderr)
+        return 2
+    ctx = ReportContext(lang=lang, color=use_color(args.color, args.output) and args.format == "text",
+                        rules=rule_meta(rs, lang), show_source=not args.no_source, statistics=args.statistics,
+                        quiet=args.quiet)
     stream = get_file_renderer(args.format) if args.format == "jsonl" and not (args.statistics or args.write_baseline) else None
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     failing = False
@@ -242,18 +337,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
             from . import baseline as bl
 
             n = bl.write(run, args.write_baseline)
-            print(f"gipcheck: wrote {n} finding(s) of {len(results)} file(s) to {args.write_baseline}", file=sys.stderr)
+            if not args.quiet:
+                print(_say("wrote", n=n, files=len(results), path=args.write_baseline), file=sys.stderr)
             return 0
         if args.statistics:
             from .report.statistics import render_statistics
 
-            out.write(render_statistics(run, ctx))
+            out.write(render_statistics(run, ctx, args.format))
         elif not stream:
             out.write(get_renderer(args.format)(run, ctx))
     finally:
         if out is not sys.stdout:
             out.close()
-    return 1 if failing else 0
+    return 1 if failing and not args.exit_zero else 0
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
@@ -283,19 +379,29 @@ def _cmd_test(args: argparse.Namespace) -> int:
         print(line)
     for line in out.todo:
         print("todo: " + line)
-    print(f"{out.passed} passed, {len(out.failed)} failed")
+    print(_say("tested", passed=out.passed, failed=len(out.failed)))
+    if args.paths and not out.annotations:
+        # a fixture folder with no annotation tests nothing: say so instead of "0 passed, 0 failed"
+        print(_say("no-annotations", paths=", ".join(args.paths)), file=sys.stderr)
+        return 1 if not args.examples else (1 if out.failed else 0)
     return 1 if out.failed else 0
 
 
+def rules_json(rs: RuleSet, lang: str) -> list[dict[str, object]]:
+    """``gipcheck rules --format json``: every rule with its basis, in the chosen language."""
+    g = lambda t: getattr(t, lang) if t else None  # noqa: E731
+    return [{"id": r.id, "name": r.name, "severity": r.severity, "summary": g(r.summary), "basis": g(r.basis),
+             "fix": g(r.fix)} for r in rs.rules.values()]
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
-    rs = api.rules()
+    rs = api.rules(tuple(str(Path(r).resolve()) for r in args.rules))
     if args.format == "json":
-        print(json.dumps([{"id": r.id, "name": r.name, "severity": r.severity,
-                           "summary": getattr(r.summary, args.lang)} for r in rs.rules.values()],
-                         ensure_ascii=False, indent=2))
+        print(json.dumps(rules_json(rs, args.lang), ensure_ascii=False, indent=2))
         return 0
+    sev = {"zh": {"error": "错误", "warning": "警告", "info": "提示"}}.get(args.lang, {})
     for r in rs.rules.values():
-        print(f"{r.id}  {r.name:<36} {r.severity:<8} {getattr(r.summary, args.lang)}")
+        print(f"{r.id}  {r.name:<36} {sev.get(r.severity, r.severity):<8} {getattr(r.summary, args.lang)}")
     return 0
 
 
@@ -303,14 +409,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from .docs import explain
 
     rs = api.rules(tuple(str(Path(r).resolve()) for r in args.rules))
-    rid = args.rule.upper()
-    if rid not in rs.rules:
-        by_name = {r.name: r.id for r in rs.rules.values()}
-        if args.rule in by_name:
-            rid = by_name[args.rule]
-        else:
-            print(f"gipcheck: unknown rule {args.rule!r} (see `gipcheck rules`)", file=sys.stderr)
-            return 2
+    rid = resolve(args.rule, rs)
+    if rid not in rs.rules:  # a prefix (GIP4) is a selector, not one rule
+        raise UnknownRule(args.rule, next((r for r in rs.rules if r.startswith(rid)), None))
     print(explain(rs, rid, args.lang))
     return 0
 
@@ -342,19 +443,37 @@ def _cmd_text(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": _cmd_check, "config": _cmd_config, "test": _cmd_test, "rules": _cmd_rules, "explain": _cmd_explain, "parse": _cmd_parse,
-            "text": _cmd_text}
+            "text": _cmd_text, "review": lambda a: _lazy("review", a), "serve": lambda a: _lazy("serve", a)}
+
+
+def _lazy(module: str, args: argparse.Namespace) -> int:
+    import importlib
+
+    return importlib.import_module(f"gipcheck.{module}").run_cli(args)
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .i18n import restore
+
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(_help_lang(argv)).parse_args(argv)
+    _UI["lang"] = _help_lang(argv)
+    try:
+        args = build_parser(_UI["lang"]).parse_args(argv)
+    finally:
+        restore()  # argparse is shared with the host program when main() is called as a function
     try:
         return COMMANDS[args.command](args)
+    except UnknownRule as exc:
+        print(f"gipcheck: {exc.message(_UI['lang'])}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:
+        print(f"gipcheck: {exc.message(_UI['lang'])}", file=sys.stderr)
+        return 2
     except RuleFileError as exc:
         print(f"gipcheck: {exc}", file=sys.stderr)
         return 2
     except InputError as exc:
-        print(f"gipcheck: {exc.message(getattr(args, 'lang', 'zh'))}", file=sys.stderr)
+        print(f"gipcheck: {exc.message(getattr(args, 'lang', None) or _UI['lang'])}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `gipcheck … | head`: the reader went away; not an error
         try:
@@ -363,7 +482,9 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return 0
     except OSError as exc:
-        print(f"gipcheck: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        from .i18n import os_error
+
+        print(f"gipcheck: {os_error(exc, _UI['lang'])}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

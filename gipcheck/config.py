@@ -18,20 +18,25 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .read.base import Limits
+from .ruleids import well_shaped
 from .rules import RuleFileError, _line_of, _strip_lines, load_yaml, read_yaml_text
 
 CONFIG_NAMES = (".gipcheck.yaml", ".gipcheck.yml")
-_RULE_PREFIX = re.compile(r"^GIP\d{0,3}$|^ALL$")
 
 
 class ConfigError(RuleFileError):
-    """A configuration file that cannot be used: ``path:line: message``."""
+    """A configuration file that cannot be used: ``path:line: message``, in either language."""
+
+    def __init__(self, path: str, line: int, message: str, zh: str | None = None) -> None:
+        super().__init__(path, line, message)
+        self.path, self.line, self.en, self.zh = path, line, message, zh or message
+
+    def message(self, lang: str = "zh") -> str:
+        return f"{self.path}:{self.line}: {self.zh if lang == 'zh' else self.en}"
 
     @classmethod
     def from_error(cls, exc: RuleFileError) -> "ConfigError":
-        err = cls("", 0, "")
-        err.args = exc.args
-        return err
+        return cls(exc.path, exc.line, exc.en)
 
 
 def _kebab(name: str) -> str:
@@ -58,14 +63,19 @@ class LimitsConfig(BaseModel):
         return limits
 
 
+def _selector(item: Any) -> str:
+    """Syntax only: an id or prefix (GIP201, GIP2, FJ), a rule name (repeated-word) or ALL.
+    Whether it names a loaded rule is checked once the rules are known (:func:`check_rule_ids`)."""
+    text = str(item).strip()
+    if not well_shaped(text):
+        raise ValueError(f"{text!r} is not a rule id, prefix or name (GIP201, GIP2, repeated-word)")
+    if text.upper() == "ALL":
+        return ""
+    return text.lower() if "-" in text else text.upper()
+
+
 def _prefixes(v: list[str]) -> list[str]:
-    out = []
-    for item in v:
-        item = str(item).strip().upper()
-        if not _RULE_PREFIX.match(item):
-            raise ValueError(f"{item!r} is not a rule id or prefix (GIP201, GIP2, GIP)")
-        out.append("" if item == "ALL" else item)
-    return out
+    return [_selector(item) for item in v]
 
 
 class ConfigModel(BaseModel):
@@ -95,10 +105,7 @@ class ConfigModel(BaseModel):
     @field_validator("severity")
     @classmethod
     def _check_severity_keys(cls, v):
-        for k in v:
-            if not re.match(r"^GIP\d{3}$", k):
-                raise ValueError(f"{k!r} is not a rule id (severity overrides name one rule, e.g. GIP602)")
-        return v
+        return {_selector(k): sev for k, sev in v.items()}
 
 
 @dataclass
@@ -107,6 +114,7 @@ class Config:
 
     model: ConfigModel = field(default_factory=ConfigModel)
     path: Path | None = None
+    text: str = ""  # the file as written, to point at the line of a mistake found later
 
     @property
     def root(self) -> Path | None:
@@ -130,6 +138,14 @@ class Config:
             if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(p.name, pattern):
                 out.extend(rules)
         return out
+
+    def line_of(self, item: str) -> int:
+        """The line where a value is written (first occurrence as a whole word), else 1."""
+        pattern = re.compile(rf"(?<![\w-]){re.escape(item)}(?![\w-])", re.IGNORECASE)
+        for i, line in enumerate(self.text.split("\n"), 1):
+            if pattern.search(line.split("#", 1)[0]):
+                return i
+        return 1
 
     def to_json(self) -> dict[str, Any]:
         data = self.model.model_dump(by_alias=True, exclude_none=True)
@@ -157,25 +173,38 @@ def _toml_line(text: str, loc: tuple[Any, ...]) -> int:
     return start + 1
 
 
+def _yaml_line(raw: Any, text: str, loc: tuple[Any, ...]) -> int:
+    """The line of a value in a YAML config: from the loader's marks, else the line where its
+    key (as written, kebab-case) starts."""
+    kebab = tuple(_kebab(p) if isinstance(p, str) else p for p in loc)
+    line = _line_of(raw, kebab)
+    if line == 1 and kebab and isinstance(kebab[0], str):
+        for i, ln in enumerate(text.split("\n"), 1):
+            if re.match(rf"\s*['\"]?{re.escape(kebab[0])}['\"]?\s*:", ln):
+                return i
+    return line
+
+
 def _validate(data: Any, path: Path, line_of) -> ConfigModel:
     if not isinstance(data, dict):
-        raise ConfigError(str(path), 1, "the configuration must be a mapping of keys")
+        raise ConfigError(str(path), 1, "the configuration must be a mapping of keys", "配置文件应为“键: 值”的映射")
     try:
         return ConfigModel.model_validate(data)
     except ValidationError as exc:
+        from .i18n import config_error
+
         err = exc.errors()[0]
         loc = tuple(err["loc"])
         where = ".".join(str(x) for x in loc)
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = f"unknown key {loc[-1]!r}"
-        raise ConfigError(str(path), line_of(loc), f"{where}: {msg}") from None
+        model = LimitsConfig if loc and loc[0] == "limits" else ConfigModel
+        zh, en = config_error(err, where, model)
+        raise ConfigError(str(path), line_of(loc), en, zh) from None
 
 
 def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
     path = path.resolve()
     if path in _seen:
-        raise ConfigError(str(path), 1, "extend forms a cycle")
+        raise ConfigError(str(path), 1, "extend forms a cycle", "extend 形成了循环引用")
     try:
         text = read_yaml_text(path)  # size and encoding checks serve TOML as well
     except RuleFileError as exc:
@@ -185,18 +214,18 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"line (\d+)", str(exc))
-            raise ConfigError(str(path), int(m.group(1)) if m else 1, f"not valid TOML: {exc}") from None
+            raise ConfigError(str(path), int(m.group(1)) if m else 1, f"not valid TOML: {exc}", f"不是有效的 TOML：{exc}") from None
         section = data.get("tool", {}).get("gipcheck")
         if section is None:
-            raise ConfigError(str(path), 1, "no [tool.gipcheck] table")
+            raise ConfigError(str(path), 1, "no [tool.gipcheck] table", "没有 [tool.gipcheck] 表")
         model = _validate(section, path, lambda loc: _toml_line(text, loc))
     else:
         try:
             raw = load_yaml(path, text) or {}
         except RuleFileError as exc:
             raise ConfigError.from_error(exc) from None
-        model = _validate(_strip_lines(raw) if isinstance(raw, dict) else raw, path, lambda loc: _line_of(raw, loc))
-    cfg = Config(model, path)
+        model = _validate(_strip_lines(raw) if isinstance(raw, dict) else raw, path, lambda loc: _yaml_line(raw, text, loc))
+    cfg = Config(model, path, text)
     if model.extend:
         base = load_config_file((path.parent / model.extend), _seen + (path,))
         merged = base.model.model_dump()
@@ -212,8 +241,34 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
         if "extend_rules" not in mine and base.model.extend_rules:
             merged["extend_rules"] = [str((base.root / x).resolve()) for x in base.model.extend_rules]
         merged["extend"] = None
-        cfg = Config(ConfigModel.model_validate(merged), path)
+        cfg = Config(ConfigModel.model_validate(merged), path, text)
     return cfg
+
+
+def check_rule_ids(cfg: Config, rs: Any) -> None:
+    """Every rule a configuration names must be a loaded rule (built-in, or from its
+    extend-rules): ``ignore: [GIP999]`` is an error with a "did you mean", not a no-op."""
+    from .ruleids import UnknownRule, resolve
+
+    m = cfg.model
+    lists = [("select", m.select or []), ("extend-select", m.extend_select), ("ignore", m.ignore),
+             ("severity", list(m.severity))]
+    lists += [(f"per-file-ignores.{k}", v) for k, v in m.per_file_ignores.items()]
+    for key, items in lists:
+        for item in items:
+            if item == "":
+                continue
+            try:
+                resolve(item, rs)
+            except UnknownRule as err:
+                raise UnknownRuleInConfig(str(cfg.path), cfg.line_of(item), err, key) from None
+
+
+class UnknownRuleInConfig(ConfigError):
+    """An unknown rule in a configuration file, reported in the user's language."""
+
+    def __init__(self, path: str, line: int, err: Any, key: str) -> None:
+        super().__init__(path, line, f"{key}: {err.message('en')}", f"{key}：{err.message('zh')}")
 
 
 def _has_tool_section(pyproject: Path) -> bool:

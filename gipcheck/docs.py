@@ -5,10 +5,14 @@ from .rules import RuleSet
 
 _H = {
     "zh": {"what": "检查内容", "why": "为什么", "basis": "依据", "fix": "如何修改", "fail": "会报告的示例",
-           "pass": "不会报告的示例", "severity": "默认级别", "profiles": "适用", "message": "提示信息"},
+           "pass": "不会报告的示例", "severity": "默认级别", "profiles": "适用", "message": "提示信息（示例）"},
     "en": {"what": "What it does", "why": "Why", "basis": "Basis", "fix": "How to fix", "fail": "Example that fires",
-           "pass": "Example that passes", "severity": "Default severity", "profiles": "Profiles", "message": "Message"},
+           "pass": "Example that passes", "severity": "Default severity", "profiles": "Profiles", "message": "Message (example)"},
 }
+
+
+_SEVERITY = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
+             "en": {"error": "error", "warning": "warning", "info": "info"}}
 
 
 def _profiles(rs: RuleSet, rid: str) -> str:
@@ -24,14 +28,39 @@ def _short(text: str, lines: int = 6) -> str:
     return "\n".join(parts[:lines] + (["…"] if len(parts) > lines else []))
 
 
+def example_message(rs: RuleSet, rid: str, lang: str = "zh") -> str:
+    """The message as a user reads it: rendered from the rule's first failing example, never
+    the template with its {placeholders}; the template only when it has none."""
+    from string import Formatter
+
+    from .engine import Selection, check_document
+    from .read import Extracted
+
+    r = rs.rules[rid]
+    template = getattr(r.message, lang)
+    for ex in r.examples:
+        if ex.fail is None:
+            continue
+        try:
+            *_, findings = check_document(Extracted(text=ex.fail), rs, profile=ex.profile, sel=Selection([rid]), lang=lang)
+        except Exception:  # noqa: BLE001 - documentation must not fail on one example
+            continue
+        for f in findings:
+            if f.rule == rid:
+                return f.message
+    if all(field is None for _, field, _, _ in Formatter().parse(template)):
+        return template
+    return "—"
+
+
 def explain(rs: RuleSet, rid: str, lang: str = "zh", markdown: bool = False) -> str:
     r = rs.rules[rid]
     h = _H[lang]
     g = lambda t: getattr(t, lang) if t else None  # noqa: E731
     head = f"## {r.id} `{r.name}`" if markdown else f"{r.id} {r.name}"
     out = [head, "", g(r.summary), "",
-           f"- {h['severity']}: {r.severity}", f"- {h['profiles']}: {_profiles(rs, rid)}",
-           f"- {h['message']}: {g(r.message)}"]
+           f"- {h['severity']}: {_SEVERITY[lang][r.severity]}", f"- {h['profiles']}: {_profiles(rs, rid)}",
+           f"- {h['message']}: {example_message(rs, rid, lang)}"]
     if r.basis:
         out.append(f"- {h['basis']}: {g(r.basis)}")
     if r.why:

@@ -22,6 +22,7 @@ from .read.base import Extracted
 from .rules import Check, RuleSet
 from .saferegex import PatternTimeout
 from .segment import segment
+from .tables import TableSet, build as build_tables
 from .suppress import COMMENT_PATTERN
 from .ast import Document
 
@@ -34,6 +35,11 @@ class Selection:
     ignore: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
+
+    def severity_for(self, rule: str) -> str | None:
+        """The configured severity of a rule: its own id, else its longest configured prefix."""
+        best = max((p for p in self.severity if rule.startswith(p)), key=len, default=None)
+        return self.severity[best] if best is not None else None
 
     def enabled(self, rule: str) -> bool:
         chosen = self.select or [""]
@@ -60,7 +66,7 @@ def _residue_patterns(items: tuple[tuple[str, str, str], ...]) -> list[tuple[str
 
 
 def analyse(extracted: Extracted, rules: RuleSet) -> tuple[Document, Facts]:
-    """read → normalize → segment → parse → facts."""
+    """read → normalize → segment → parse → facts (the tables follow once the profile is known)."""
     residue = (("directive", COMMENT_PATTERN, "<!--"),) + tuple(
         (r["kind"], r["pattern"], r.get("trigger", "")) for r in rules.vocabulary.get("residue", []))
     src = normalize(extracted.text, _residue_patterns(residue))
@@ -75,7 +81,8 @@ def _finding(doc: Document, check: Check, hit: Hit, rules: RuleSet, lang: str, s
              profile: str) -> Finding:
     entry = check.entry
     rule = rules.rules[entry.rule]
-    msg_t = entry.message or rule.message
+    msg_t = rule.variants.get(hit.variant) if hit.variant else None
+    msg_t = msg_t or entry.message or rule.message
     data = dict(hit.data)
     template = msg_t.en if lang == "en" else msg_t.zh
     # in English, prefer the *_en variant of a value when the check gave one
@@ -88,7 +95,7 @@ def _finding(doc: Document, check: Check, hit: Hit, rules: RuleSet, lang: str, s
     basis = (basis_t.en if lang == "en" else basis_t.zh) if basis_t else None
     fix_t = rule.fix
     fix = (fix_t.en if lang == "en" else fix_t.zh) if fix_t else None
-    severity = sel.severity.get(rule.id) or hit.severity or entry.severity or rule.severity
+    severity = sel.severity_for(rule.id) or hit.severity or entry.severity or rule.severity
     src = doc.source
     if hit.span is not None:
         line, col, end_line, end_col = doc.locate(hit.span)
@@ -113,11 +120,24 @@ def _abandoned(rules: RuleSet, lang: str, sel: Selection, zh: str, en: str) -> l
     return [Finding("GIP007", sel.severity.get("GIP007", rule.severity), text, 1, 1, 1, 1, None, rule.name)]
 
 
+def _internal_error(rules: RuleSet, lang: str, rule_id: str, check: str, exc: Exception) -> Finding:
+    """GIP005: a bug in gipcheck (a check, the tables stage), named with where it happened."""
+    tb = traceback.extract_tb(exc.__traceback__)[-1]
+    where = f"{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}"
+    rule = rules.rules["GIP005"]
+    t = rule.message.en if lang == "en" else rule.message.zh
+    basis = (rule.basis.en if lang == "en" else rule.basis.zh) if rule.basis else None
+    return Finding("GIP005", "error", render(t, {"rule": rule_id, "check": check,
+                                                 "error": f"{type(exc).__name__}: {exc} ({where})"}),
+                   1, 1, 1, 1, basis, rule.name)
+
+
 def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: Selection,
                lang: str = "zh", budget: float | None = None) -> list[Finding]:
     """Run the profile's checks; ``budget`` (seconds): checks not started by then are skipped."""
     ctx = Context(doc, facts, profile, rules.vocabulary)
     findings: list[Finding] = []
+    pairs: list[tuple[Check, Hit]] = []
     empty = not doc.view.strip()
     deadline = time.monotonic() + budget if budget else None
     skipped: list[str] = []
@@ -142,16 +162,11 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
         except Exception as exc:  # a bug in a check must not stop the others
             if not sel.enabled("GIP005"):
                 continue
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
-            where = f"{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}"
-            rule = rules.rules["GIP005"]
-            t = rule.message.en if lang == "en" else rule.message.zh
-            findings.append(Finding("GIP005", "error", render(t, {"rule": check.entry.rule, "check": check.entry.check,
-                                                                   "error": f"{type(exc).__name__}: {exc} ({where})"}),
-                                    1, 1, 1, 1, None, rule.name))
+            findings.append(_internal_error(rules, lang, check.entry.rule, check.entry.check, exc))
             continue
-        for hit in hits:
-            findings.append(_finding(doc, check, hit, rules, lang, sel, profile))
+        pairs.extend((check, hit) for hit in hits)
+    _name_missing_parts(pairs, rules)
+    findings += [_finding(doc, check, hit, rules, lang, sel, profile) for check, hit in pairs]
     if skipped:
         names = "、".join(dict.fromkeys(skipped))
         findings += _abandoned(
@@ -162,33 +177,41 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
     return findings
 
 
-def table_numbers(doc: Document, facts: Facts, profile: str, rules: RuleSet) -> dict[str, object]:
-    """The tables as numbers for the JSON facts, read the way the profile's checks read them."""
-    from .checks.prescribed import read_prescribed
-    from .checks.tables import stats_numbers
-
-    ctx = Context(doc, facts, profile, rules.vocabulary)
-    checks = rules.checks_for(profile)
+def _name_missing_parts(pairs: list[tuple[Check, Hit]], rules: RuleSet) -> None:
+    """A GIP106 (the introduction counts more parts than the body has) and the GIP102s that
+    account for the difference are one problem: GIP106 then names the missing parts and says
+    they are reported as missing content, instead of repeating a bare count."""
+    declared = [h for c, h in pairs if c.entry.rule == "GIP106" and "declared" in h.data and "found" in h.data]
+    missing = [h for c, h in pairs if c.entry.rule == "GIP102" and "item" in h.data]
+    if len(declared) != 1 or not missing or "missing_named" not in rules.rules["GIP106"].variants:
+        return
+    hit = declared[0]
     try:
-        out: dict[str, object] = {k: v.to_json() for k, v in read_prescribed(ctx, checks).items()}
-        hints = next((c.params.row_hints for c in checks if c.entry.check == "stats_table_2008"), None)
-        if hints:
-            stats = stats_numbers(ctx, hints)
-            if stats:
-                out["stats"] = stats
-    except Exception:  # noqa: BLE001 - the numbers are a convenience; the checks report problems
-        return {}
-    return out
+        gap = int(hit.data["declared"]) - int(hit.data["found"])
+    except (TypeError, ValueError):
+        return
+    if gap == len(missing):
+        hit.variant = "missing_named"
+        hit.data["item"] = "”“".join(str(h.data["item"]) for h in missing)
+        hit.data["item_en"] = "', '".join(str(h.data.get("item_en", h.data["item"])) for h in missing)
 
 
 def check_document(extracted: Extracted, rules: RuleSet, *, profile: str | None = None,
                    sel: Selection | None = None, lang: str = "zh",
                    budget: float | None = None) -> tuple[Document, Facts, str, list[str], list[Finding]]:
     doc, facts = analyse(extracted, rules)
-    chosen, evidence = choose_profile(doc, facts, profile)
-    facts.tables = table_numbers(doc, facts, chosen, rules)
+    chosen, evidence = choose_profile(doc, facts, profile, rules.profiles)
+    sel = sel or Selection()
+    stage_error: Finding | None = None
+    try:
+        facts.tables = build_tables(doc, rules.tables_for(chosen))
+    except Exception as exc:  # a bug in a table reader: the checks still run, on no tables
+        facts.tables = TableSet({d.id: d for d in rules.tables_for(chosen) if d.id}, failed=True)
+        stage_error = _internal_error(rules, lang, "GIP401–GIP408", "tables", exc)
     # the budget covers the checks only: parsing is bounded by the reader's size and line
     # limits, and its one-time costs (building the grammar on a cold cache) must not make a
     # busy machine skip checks
-    findings = run_checks(doc, facts, chosen, rules, sel or Selection(), lang, budget)
+    findings = run_checks(doc, facts, chosen, rules, sel, lang, budget)
+    if stage_error is not None and sel.enabled("GIP005"):
+        findings.insert(0, stage_error)
     return doc, facts, chosen, evidence, findings

@@ -13,10 +13,11 @@ from typing import Any
 
 from .ast import Document, Span
 from .cn import cn_int
+from .lexicon import TITLE_PARTS, YEAR
+from .tables import TableSet
 
-_Y = r"(?:19|20)\d\d|[〇○零O一二][〇○零O一二三四五六七八九]{3}"
-_TITLE = re.compile(rf"^(?P<pre>.*?)(?P<year>{_Y})\s*年度?(?P<post>.*?)(?:政府信息公开|政务公开|信息公开)")
-_TITLE_TAIL = re.compile(r"政府信息公开.{0,12}(年度报告|年报)|信息公开工作年度报告")
+_Y = YEAR
+_TITLE = TITLE_PARTS
 
 # The statistics-period sentence in its common phrasings (format.md §7). Years may be left
 # out of the second date ("2019年1月1日到12月31日止"); a blanked year ("自 年1月1日") reads as None.
@@ -80,9 +81,10 @@ class Facts:
     contact_span: Span | None = None
     publication_date: dt.date | None = None
     script: str = "simplified"
-    # the report's tables as numbers: {"t3": {row: {col: n}}, "t4": …} in the unified formats,
-    # {"stats": {label: {header: n}}} for a 2008-era statistics table (filled once the profile is known)
-    tables: dict[str, Any] = field(default_factory=dict)
+    # the report's tables, read by the tables stage once the profile is known: ``tables.get("t3")``
+    # is a PrescribedTable; in JSON {"t3": {row: {col: n}}, "t4": …} in the unified formats,
+    # {"stats": {label: {header: n}}} for a 2008-era statistics table
+    tables: TableSet = field(default_factory=TableSet)
 
     def to_json(self, doc: Document) -> dict[str, Any]:
         sig = doc.signature
@@ -104,7 +106,7 @@ class Facts:
                 {"agency": sig.agency, "date": _iso(sig.date)} if sig is not None else None
             ),
             "script": self.script,
-            "tables": self.tables,
+            "tables": self.tables.to_json(),
         }
 
 
@@ -220,6 +222,19 @@ def _year_from_text(view: str) -> tuple[int | None, str | None]:
     return None, None
 
 
+_OPENING_YEAR = re.compile(r"^((?:19|20)\d\d)\s*年(?:度|全年|以来|,|，|我|本)")
+
+
+def _year_from_opening(doc: Document) -> tuple[int | None, str | None]:
+    """A report whose title names no year opens its account with it: "2020年，我街…",
+    "2020年度我街办未接到…" — the first paragraph of the body that starts with a year."""
+    for para in doc.paragraphs[:12]:
+        m = _OPENING_YEAR.match(para.text)
+        if m:
+            return int(m.group(1)), "text"
+    return None, None
+
+
 def extract(doc: Document) -> Facts:
     f = Facts(script=doc.source.script)
     view = doc.view
@@ -246,6 +261,8 @@ def extract(doc: Document) -> Facts:
                     break
         if f.report_year is None:
             f.report_year, f.report_year_source = _year_from_text(view[:body_end])
+        if f.report_year is None:
+            f.report_year, f.report_year_source = _year_from_opening(doc)
     if f.agency is None and doc.signature and doc.signature.agency:
         f.agency = doc.signature.agency
     find_contact(f, view, body_end)

@@ -6,9 +6,10 @@ JSON contract (shared/spec/output.md, schema ``gipcheck/1``) in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-SEVERITIES = ("error", "warning", "info")
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
@@ -17,7 +18,7 @@ class Finding:
     """One problem found in one file, located in the text as read (1-based, code points)."""
 
     rule: str
-    severity: str
+    severity: Severity
     message: str
     line: int
     column: int
@@ -62,6 +63,7 @@ class FileResult:
     profile_evidence: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the text as read (or extracted), for reporters that show it
     suppressed: int = 0  # findings hidden by inline suppressions or a baseline
+    grids: list[dict[str, Any]] = field(default_factory=list)  # tables' cell columns per line, for the HTML report
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

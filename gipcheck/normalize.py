@@ -108,7 +108,17 @@ class Source:
     script: str = "simplified"
     traditional_chars: int = 0
     residue: list[Residue] = field(default_factory=list)
+    line_cuts: int = 0  # line breaks the segmenter inferred in a flattened text (0: lines as read)
     _line_starts: list[int] | None = None
+
+    # -- editing (the segmenter re-cuts lines through this) -----------------------
+    def edit(self, spans: list[tuple[int, int, str]]) -> None:
+        """Replace view spans (sorted, non-overlapping) with short strings, keeping the offset
+        map exact: each replacement character maps to the original offset of its span's start."""
+        if spans:
+            b = _Builder(self.view, self.to_orig)
+            b.replace_spans(spans)
+            self.view, self.to_orig = b.text, b.map
 
     # -- positions ---------------------------------------------------------------
     @property

@@ -8,22 +8,31 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Protocol, Sequence
 
 from lark import Lark, Token, Transformer
 
+from . import lexicon
 from .ast import Cell, Document, Heading, Line, Paragraph, Row, Section, Signature, Span, Table, Title
 from .cn import DATE_RE, cn_int, parse_date, parse_number
 from .data import data_dir
-from .normalize import _WIDTH_TABLE, Source
-from .read.base import SourceTable
+from .lexicon import COLUMN_LABEL, FRONT_MATTER_KEYS, REPORT_TITLE
+from .normalize import Source, fold_width
+
+
+class Grid(Protocol):
+    """A table a format adapter read (``read.base.SourceTable`` has this shape): its cell
+    texts, and the line of the extracted text where its first row is."""
+
+    first_line: int
+    rows: Sequence[Sequence[str]]
+
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _SENT_END = re.compile(r"[。;!?:]")
-_META_KEYS = ("索引号", "成文日期", "发布日期", "发布时间", "发布机构", "发文机关", "发文字号", "公开方式", "公开范围",
-              "公开时限", "组配分类", "主题分类", "体裁分类", "信息分类", "所属机构", "生成日期", "信息来源", "有效性")
-_TITLE_RE = re.compile(r"政府信息公开.{0,12}(年度报告|年报)|信息公开工作年度报告|政务公开.{0,8}年度报告|年度报告$")
-_AGENCY_END = re.compile(r"(政府|局|厅|委|委员会|办|办公室|办公厅|中心|院|所|处|站|会|部|署|镇|乡|街道|街道办事处|管委会|公司|馆|队|社|集团|区|县|市|省)$")
+_TITLE_RE = re.compile(REPORT_TITLE.pattern + r"|年度报告$")
 _FIGURES_AT_END = re.compile(r"^[^。;!?]*[^\d\s.][ \t]+-?\d+(?:\.\d+)?(?:[ \t]+-?\d+(?:\.\d+)?)*[ \t]*$")
+_TRAILING_FIGURES = re.compile(r"[\d\s.-]+$")  # a row's figures (a heading with a whole flattened table is kept)
 _DATE_ONLY = re.compile(rf"^\s*(?:{DATE_RE.pattern})\s*$")
 
 
@@ -60,11 +69,21 @@ class _Lines(Transformer):
         return c
 
 
+def grammar_text() -> str:
+    """grammars/report.lark with the shared definitions of :mod:`gipcheck.lexicon` filled in."""
+    grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
+    fills = {"FRONT_MATTER_KEYS": "|".join(map(re.escape, FRONT_MATTER_KEYS))}
+    fills.update({f"H{i}_MARKER": getattr(lexicon, f"H{i}_MARKER") for i in range(1, 6)})
+    for name, value in fills.items():
+        grammar = grammar.replace(f"@{name}@", value.replace("/", "\\/"))
+    return grammar
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     from . import cache
 
-    grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
+    grammar = grammar_text()
     d = cache.directory()
     cache_file: str | bool = False
     if d is not None:
@@ -166,7 +185,7 @@ def _row(cells: list[Cell]) -> Row:
     return Row(cells, Span(cells[0].span.start, cells[-1].span.end) if cells else Span(0, 0))
 
 
-def find_tables(view: str, lines: list[Line], grids: list[SourceTable],
+def find_tables(view: str, lines: list[Line], grids: Sequence[Grid],
                 src: Source | None = None) -> tuple[list[Table], set[int]]:
     """Group lines into tables; return the tables and the indexes of the lines they use."""
     used: set[int] = set()
@@ -196,7 +215,7 @@ def find_tables(view: str, lines: list[Line], grids: list[SourceTable],
                     row_cells.append(pipe_cells[j])
                     continue
                 span = pipe_cells[j].span if j < len(pipe_cells) else Span(ln.start, ln.end)
-                folded = text.strip().translate(_WIDTH_TABLE)
+                folded = fold_width(text.strip())
                 row_cells.append(Cell(folded, parse_number(folded), span))
             rows.append(Row(row_cells, Span(ln.start, ln.end)))
         if rows:
@@ -251,9 +270,6 @@ def find_tables(view: str, lines: list[Line], grids: list[SourceTable],
             rows = [_row([_cell(view, x.start, x.end) for x in g]) for g in groups]
             tables.append(Table(rows, Span(run[0].start, run[-1].end), "cell-per-line"))
             used.update(x.index for x in run)
-        elif len(groups) == 1 and len(run) >= 2:
-            # one row-group: tab-separated columns inside each line?
-            pass
         i = j
 
     # 4. aligned columns (tabs or 2+ spaces inside a line), at least two such lines in a row
@@ -375,9 +391,9 @@ def _front_matter_from_table(t: Table, out: dict[str, tuple[str, Span]]) -> bool
     found = False
     for k, c in enumerate(cells):
         key = c.text.rstrip(":： ").strip()
-        if key in _META_KEYS:
+        if key in FRONT_MATTER_KEYS:
             found = True
-            if k + 1 < len(cells) and cells[k + 1].text.rstrip(":： ") not in _META_KEYS:
+            if k + 1 < len(cells) and cells[k + 1].text.rstrip(":： ") not in FRONT_MATTER_KEYS:
                 out.setdefault(key, (cells[k + 1].text, cells[k + 1].span))
     return found
 
@@ -395,12 +411,24 @@ def _find_signature(view: str, lines: list[Line], used: set[int]) -> tuple[Signa
     content = [ln for ln in lines if ln.index not in used and ln.text.strip()]
     found = _signature_before(content, len(content))
     if found[0] is None:
-        markers = [i for i, ln in enumerate(content) if _ATTACHMENT.fullmatch(ln.text.strip()) and len(ln.text.strip()) <= 30]
+        markers = [i for i, ln in enumerate(content) if _ends_report(ln.text.strip())]
         for m in reversed(markers[-3:]):
             found = _signature_before(content, m)
             if found[0] is not None:
                 break
     return found
+
+
+_ATTACHMENT_START = re.compile(r"^附[件表]\s*\d*\s*[:：]")
+_STATS_CAPTION = re.compile(r"^[^。;!?\s]{0,40}统计表(?:\s|$)")
+
+
+def _ends_report(text: str) -> bool:
+    """A line the report proper ends before: an attachment marker (``附件1：…``, possibly with
+    the attachment's text run on), or the caption of an appended statistics table."""
+    if _ATTACHMENT.fullmatch(text) and len(text) <= 30:
+        return True
+    return bool(_ATTACHMENT_START.match(text) or _STATS_CAPTION.match(text))
 
 
 def _signature_before(content: list[Line], end: int) -> tuple[Signature | None, int]:
@@ -437,7 +465,7 @@ def _signature_before(content: list[Line], end: int) -> tuple[Signature | None, 
     return None, -1
 
 
-def build(src: Source, grids: list[SourceTable] | None = None) -> Document:
+def build(src: Source, grids: Sequence[Grid] | None = None) -> Document:
     view = src.view
     lines = lex_lines(view)
     doc = Document(source=src, lines=lines)
@@ -474,9 +502,21 @@ def build(src: Source, grids: list[SourceTable] | None = None) -> Document:
         if seen > 8:
             break
         if len(text) <= 80 and _TITLE_RE.search(text) and not re.search(r"[。;!?]", text):
-            doc.title = Title(re.sub(r"\s+", "", text), Span(ln.start, ln.end))
+            folded = re.sub(r"\s+", "", text)
+            label = COLUMN_LABEL.match(folded) is not None
+            if label and doc.title is not None:
+                continue
+            # "政府信息公开年报" above the real title is the page's column: a title only when no
+            # better one follows
+            doc.title = Title(folded, Span(ln.start, ln.end))
             used.add(ln.index)
-            break
+            if not label:
+                break
+    if "标题" in doc.front_matter and (doc.title is None or COLUMN_LABEL.match(doc.title.text)):
+        # a crawled page's own title field ("标题: 某县2019年政府信息公开工作年度报告")
+        value, span = doc.front_matter["标题"]
+        if _TITLE_RE.search(value):
+            doc.title = Title(re.sub(r"\s+", "", value), span)
 
     # sections (stack), paragraphs and tables in order
     stack: list[Section] = []
@@ -490,7 +530,7 @@ def build(src: Source, grids: list[SourceTable] | None = None) -> Document:
             next_table = next(table_iter, None)
         if ln.index in used or (signature and sig_index <= ln.index and ln.start < signature.span.end):
             continue
-        if ln.kind in _LEVEL and _FIGURES_AT_END.search(ln.body):
+        if ln.kind in _LEVEL and _FIGURES_AT_END.search(ln.body) and len(_TRAILING_FIGURES.sub("", ln.body)) <= 40:
             ln.kind = "para"  # "一、本年新收政府信息公开申请数量 80 1 0 0 0 0 81": a flattened table row
         if signature and ln.start >= signature.span.end and ln.text.strip():
             # after the agency and date: an attachment, with numbering of its own
@@ -513,9 +553,6 @@ def build(src: Source, grids: list[SourceTable] | None = None) -> Document:
         if not text:
             continue
         para = Paragraph(text, Span(ln.start, ln.end), ln.index)
-        if signature and ln.start >= signature.span.end:
-            doc.attachments.append(para)
-            continue
         doc.paragraphs.append(para)
         if stack:
             stack[-1].paragraphs.append(para)
@@ -526,12 +563,10 @@ def build(src: Source, grids: list[SourceTable] | None = None) -> Document:
         if stack:
             stack[-1].tables.append(next_table)
         next_table = next(table_iter, None)
+    # a section ends where the next sibling-or-higher heading starts (set when it is popped above);
+    # the ones still open end with the body
     for sec in stack:
         sec.end = doc.body_end
-    # a section ends where the next sibling-or-higher heading starts (set above), else at body end
-    for sec in doc.all_sections():
-        if sec.end == 0:
-            sec.end = doc.body_end
     # caption: the text just before each table
     for t in doc.tables:
         before = view[max(0, t.span.start - 200):t.span.start].rstrip("\n").split("\n")

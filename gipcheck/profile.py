@@ -2,17 +2,29 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Mapping
 
 from .ast import Document
 from .facts import Facts
 
+if TYPE_CHECKING:
+    from .rules import ProfileInfo
 
-def profile_for_year(year: int) -> str:
-    if year <= 2018:
-        return "gip-2008"
-    if year <= 2020:
-        return "gip-2019"
-    return "gip-2021"
+
+def profile_for_year(year: int, profiles: Mapping[str, "ProfileInfo"]) -> str:
+    """The profile whose ``years`` (rules/*.yaml) hold ``year``; a year before every range gets
+    the earliest profile, one after every range the latest."""
+    from .rules import PROFILES
+
+    # the built-in profiles first: a profile a user's rule file declares is chosen by --profile
+    ranked = sorted(profiles.items(), key=lambda kv: (kv[0] not in PROFILES, kv[1].years[0], kv[0]))
+    if not ranked:
+        raise ValueError("no profiles are defined (rules/*.yaml: profiles)")
+    for pid, p in ranked:
+        if p.years[0] <= year <= p.years[1]:
+            return pid
+    builtin = [(p.years[0], pid) for pid, p in ranked if pid in PROFILES] or [(p.years[0], pid) for pid, p in ranked]
+    return min(builtin)[1] if year < min(builtin)[0] else max(builtin)[1]
 
 
 # format.md §1: markers only one format has
@@ -27,12 +39,17 @@ _UNIFIED_SECTIONS = (r"^总体情况$", r"^收到和处理政府信息公开申�
                      r"^主动公开政府信息情况$", r"^其他需要报告的事项$")
 
 
-def choose_profile(doc: Document, facts: Facts, forced: str | None = None) -> tuple[str, list[str]]:
-    """Return (profile, evidence)."""
+def choose_profile(doc: Document, facts: Facts, forced: str | None = None,
+                   profiles: Mapping[str, "ProfileInfo"] | None = None) -> tuple[str, list[str]]:
+    """Return (profile, evidence). ``profiles``: the loaded rule set's, whose ``years`` decide."""
     if forced:
         return forced, [f"--profile {forced}"]
     if facts.report_year:
-        return profile_for_year(facts.report_year), [f"report year {facts.report_year} (from the {facts.report_year_source})"]
+        if not profiles:
+            from .rules import load_rules
+
+            profiles = load_rules().profiles
+        return profile_for_year(facts.report_year, profiles), [f"report year {facts.report_year} (from the {facts.report_year_source})"]
     view = doc.view
     for profile, pattern in _STRUCTURE:
         m = re.search(pattern, view)

@@ -10,15 +10,20 @@ A mistake is reported as ``FILE:LINE: what is wrong`` (exit code 2), never a tra
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .data import data_dir
+from .tables.defs import TableDef, merge as merge_tables
 
+# The built-in profile ids, for argument parsers that need them before any rule file is read;
+# the profiles themselves (and their years) are declared in rules/*.yaml, and a test checks
+# that this tuple names exactly those.
 PROFILES = ("gip-2008", "gip-2019", "gip-2021")
 Severity = Literal["error", "warning", "info"]
 
@@ -28,6 +33,7 @@ class RuleFileError(Exception):
 
     def __init__(self, path: str, line: int, message: str) -> None:
         super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.en = path, line, message
 
 
 class Text(BaseModel):
@@ -51,6 +57,7 @@ class RuleEntry(BaseModel):
     severity: Severity
     summary: Text
     message: Text
+    variants: dict[str, Text] = Field(default_factory=dict)  # alternative messages a check may choose (Hit.variant)
     basis: Text | None = None
     fix: Text | None = None
     why: Text | None = None
@@ -66,14 +73,6 @@ class CheckEntry(BaseModel):
     message: Text | None = None
     basis: Text | None = None
     params: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("profiles")
-    @classmethod
-    def _known_profiles(cls, v: list[str] | None) -> list[str] | None:
-        for p in v or []:
-            if p not in PROFILES:
-                raise ValueError(f"unknown profile {p!r} (known: {', '.join(PROFILES)})")
-        return v
 
 
 class ProfileInfo(BaseModel):
@@ -91,6 +90,7 @@ class RuleFile(BaseModel):
     profiles: list[ProfileInfo] = Field(default_factory=list)
     checks: list[CheckEntry] = Field(default_factory=list)
     vocabulary: dict[str, Any] = Field(default_factory=dict)
+    tables: list[TableDef] = Field(default_factory=list)  # table definitions (rules/tables/*.yaml)
 
 
 @dataclass
@@ -108,9 +108,14 @@ class RuleSet:
     checks: list[Check]
     vocabulary: dict[str, Any]
     files: list[str] = field(default_factory=list)
+    tables: list[TableDef] = field(default_factory=list)
 
     def checks_for(self, profile: str) -> list[Check]:
         return [c for c in self.checks if c.entry.profiles is None or profile in c.entry.profiles]
+
+    def tables_for(self, profile: str) -> list[TableDef]:
+        """The table definitions the tables stage reads for this profile."""
+        return [t for t in self.tables if t.profiles is None or profile in t.profiles]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -272,7 +277,8 @@ def load_file(path: Path) -> tuple[RuleFile, Any]:
 
 def default_files() -> list[Path]:
     d = data_dir("rules")
-    return [d / "catalog.yaml"] + sorted(p for p in d.glob("*.yaml") if p.name != "catalog.yaml")
+    return [d / "catalog.yaml"] + sorted(p for p in d.glob("*.yaml") if p.name != "catalog.yaml") \
+        + sorted((d / "tables").glob("*.yaml"))
 
 
 def _merge_vocab(into: dict[str, Any], new: dict[str, Any]) -> None:
@@ -312,15 +318,52 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+def placeholders(message: Text) -> set[str]:
+    return set(_PLACEHOLDER.findall(message.zh)) | set(_PLACEHOLDER.findall(message.en))
+
+
+def _well_formed(message: Text, where: str, path: Path, line: int) -> None:
+    """A message is a format template: braces only around a value's name."""
+    for lang in ("zh", "en"):
+        text = getattr(message, lang)
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        except ValueError as exc:
+            raise RuleFileError(str(path), line, f"{where}.{lang}: {exc} (write a value as {{name}})") from None
+        for f in fields:
+            if not re.fullmatch(r"\w+", f):
+                raise RuleFileError(str(path), line, f"{where}.{lang}: {{{f}}} is not a value name (write {{name}})")
+
+
 def _check_placeholders(message: Text, rule: RuleEntry, path: Path, line: int) -> None:
     """A check entry's own message may use only the values its rule's message uses: every
     check of a rule provides those, so nothing is left as a literal {name} in a finding."""
-    allowed = set(_PLACEHOLDER.findall(rule.message.zh)) | set(_PLACEHOLDER.findall(rule.message.en))
+    allowed = placeholders(rule.message)
     for lang in ("zh", "en"):
         for name in _PLACEHOLDER.findall(getattr(message, lang)):
             if name not in allowed:
                 can = ", ".join("{" + a + "}" for a in sorted(allowed)) or "no placeholders"
                 raise RuleFileError(str(path), line, f"message.{lang} uses {{{name}}}; {rule.id} messages can use {can}")
+
+
+def _supplied(spec: Any, builtin: dict[str, set[str]]) -> set[str] | None:
+    """The values a check kind puts into its hits: declared with ``@check(..., fields=)``, or
+    else those its built-in rules' messages use (tests/test_messages.py renders every one of
+    them, so each is known to be supplied). None: nothing is known about the kind."""
+    if spec.fields is not None:
+        return set(spec.fields)
+    return builtin.get(spec.name)
+
+
+def _check_supplied(message: Text, kind: str, supplied: set[str] | None, path: Path, line: int) -> None:
+    if supplied is None:
+        return
+    for lang in ("zh", "en"):
+        for name in _PLACEHOLDER.findall(getattr(message, lang)):
+            if name not in supplied:
+                can = ", ".join("{" + a + "}" for a in sorted(supplied)) or "no values"
+                raise RuleFileError(str(path), line,
+                                    f"message.{lang} uses {{{name}}}, which check {kind} does not supply (it supplies {can})")
 
 
 def _load_rules(files: list[Path]) -> RuleSet:
@@ -329,26 +372,57 @@ def _load_rules(files: list[Path]) -> RuleSet:
     load_all()
     rs = RuleSet({}, {}, [], {})
     pending: list[tuple[CheckEntry, Any, Path, int]] = []
+    table_defs: list[tuple[TableDef, Path, int]] = []
     for path in files:
         parsed, raw = load_file(path)
         rs.files.append(str(path))
         for i, r in enumerate(parsed.rules):
             if r.id in rs.rules:
                 raise RuleFileError(str(path), _line_of(raw, ("rules", i)), f"rule {r.id} is defined twice")
+            _well_formed(r.message, f"rules.{i}.message", path, _line_of(raw, ("rules", i)))
+            for name, v in r.variants.items():
+                _well_formed(v, f"rules.{i}.variants.{name}", path, _line_of(raw, ("rules", i)))
             rs.rules[r.id] = r
         for p in parsed.profiles:
             rs.profiles[p.id] = p
         _merge_vocab(rs.vocabulary, parsed.vocabulary)
         for i, c in enumerate(parsed.checks):
             pending.append((c, raw, path, _line_of(raw, ("checks", i))))
+        for i, t in enumerate(parsed.tables):
+            for p in t.profiles or []:
+                if p not in PROFILES:
+                    raise RuleFileError(str(path), _line_of(raw, ("tables", i)),
+                                        f"tables.{i}.profiles: unknown profile {p!r} (known: {', '.join(PROFILES)})")
+            table_defs.append((t, path, _line_of(raw, ("tables", i))))
+    done: list[TableDef] = []
+    for t, path, line in table_defs:
+        try:
+            done = merge_tables(done + [t])
+        except ValueError as exc:
+            raise RuleFileError(str(path), line, f"table {t.extends or t.id}: {exc}") from None
+    rs.tables = done
+    builtin_files = {str(p) for p in default_files()}
+    builtin: dict[str, set[str]] = {}
     for c, raw, path, line in pending:
+        if str(path) in builtin_files and c.rule in rs.rules:
+            rule = rs.rules[c.rule]
+            used = placeholders(c.message or rule.message)
+            for v in rule.variants.values():
+                used |= placeholders(v)
+            builtin.setdefault(c.check, set()).update(used)
+    for c, raw, path, line in pending:
+        unknown = [p for p in c.profiles or [] if p not in rs.profiles]
+        if unknown:  # the profiles are those rules/*.yaml declare (with their years): one list
+            raise RuleFileError(str(path), line, f"unknown profile {unknown[0]!r} (known: {', '.join(rs.profiles)})")
         if c.rule not in rs.rules:
             raise RuleFileError(str(path), line, f"check names rule {c.rule!r}, which no rule file defines")
         if c.check not in REGISTRY:
             raise RuleFileError(str(path), line, f"unknown check {c.check!r} (known: {', '.join(sorted(REGISTRY))})")
         if c.message is not None:
+            _well_formed(c.message, "message", path, line)
             _check_placeholders(c.message, rs.rules[c.rule], path, line)
         spec = REGISTRY[c.check]
+        _check_supplied(c.message or rs.rules[c.rule].message, c.check, _supplied(spec, builtin), path, line)
         try:
             params = spec.params.model_validate(c.params) if spec.params else c.params
         except ValidationError as exc:

@@ -20,8 +20,18 @@ from pathlib import Path
 from .api import Options, check_extracted, check_file, rules
 from .read.base import Extracted
 
-ANNOTATION = re.compile(r"<!--\s*(?P<kind>ruleid|ok|todoruleid|todook)\s*:\s*(?P<rules>[A-Za-z0-9,\s]+?)\s*-->")
+ANNOTATION = re.compile(r"<!--\s*(?P<kind>ruleid|ok|todoruleid|todook)\s*:\s*(?P<rules>[A-Za-z0-9,\s-]+?)\s*-->")
 PROFILE = re.compile(r"<!--\s*gipcheck-test\s*:\s*profile\s*=\s*(?P<p>gip-\d{4})\s*-->")
+
+
+SAY = {
+    "zh": {"should": "{where}: {rid} 应在此处报告，实际没有", "ok": "{where}: {rid} 在此处报告了，但该行标为 ok",
+           "todo": "{where}: {kind} {rid} 现已成立；请改为 {new} 注释",
+           "example": "{rid} 示例 {n}: 应{want}，实际不是", "fire": "报告", "not fire": "不报告"},
+    "en": {"should": "{where}: {rid} should fire here and does not", "ok": "{where}: {rid} fires here but the line is marked ok",
+           "todo": "{where}: {kind} {rid} now holds; make it a {new} annotation",
+           "example": "{rid} example {n}: should {want} and does not", "fire": "fire", "not fire": "not fire"},
+}
 
 
 @dataclass
@@ -29,6 +39,7 @@ class Outcome:
     passed: int = 0
     failed: list[str] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
+    annotations: int = 0  # ruleid/ok/todo annotations seen in the fixtures
 
 
 def _target_line(lines: list[str], i: int) -> int:
@@ -45,24 +56,31 @@ def run_fixture(path: Path, opts: Options, out: Outcome) -> None:
     lines = text.split("\n")
     m = PROFILE.search(text)
     if m:
-        opts = Options(profile=m.group("p"), lang=opts.lang, extra_rules=opts.extra_rules)
+        try:
+            opts = Options(profile=m.group("p"), lang=opts.lang, extra_rules=opts.extra_rules)
+        except ValueError as exc:  # gipcheck-test: profile=gip-2030
+            out.failed.append(f"{path}: {exc}")
+            return
     result = check_file(path, opts)
     fired = {(f.rule, f.line) for f in result.findings}
+    names = {r.name: r.id for r in rules(opts.extra_rules).rules.values()}  # ruleid: repeated-word
     for i, line in enumerate(lines, start=1):
         for a in ANNOTATION.finditer(line):
+            out.annotations += 1
             target = _target_line(lines, i)
-            for rid in (r.strip().upper() for r in a.group("rules").split(",") if r.strip()):
+            for rid in (names.get(r.strip().lower(), r.strip().upper()) for r in a.group("rules").split(",") if r.strip()):
                 hit = (rid, target) in fired
                 kind = a.group("kind")
                 where = f"{path}:{target}"
+                say = SAY[opts.lang]
                 if kind == "ruleid":
-                    (out.failed.append(f"{where}: {rid} should fire here and does not") if not hit else None)
+                    (out.failed.append(say["should"].format(where=where, rid=rid)) if not hit else None)
                     out.passed += hit
                 elif kind == "ok":
-                    (out.failed.append(f"{where}: {rid} fires here but the line is marked ok") if hit else None)
+                    (out.failed.append(say["ok"].format(where=where, rid=rid)) if hit else None)
                     out.passed += not hit
                 elif (kind == "todoruleid") == hit:
-                    out.todo.append(f"{where}: {kind} {rid} now holds; make it a {kind[4:]} annotation")
+                    out.todo.append(say["todo"].format(where=where, kind=kind, rid=rid, new=kind[4:]))
 
 
 def run_examples(opts: Options, out: Outcome) -> None:
@@ -87,7 +105,8 @@ def run_examples(opts: Options, out: Outcome) -> None:
             if ok:
                 out.passed += 1
             else:
-                out.failed.append(f"{rule.id} example {n}: should {want} and does not")
+                say = SAY[opts.lang]
+                out.failed.append(say["example"].format(rid=rule.id, n=n, want=say[want]))
 
 
 def collect(paths: list[str]) -> list[Path]:

@@ -19,7 +19,7 @@ from .model import Finding
 
 DIRECTIVE = re.compile(
     r"<!--\s*gipcheck\s*:\s*(?P<kind>disable-file|disable-next-line|disable-line|disable|enable)"
-    r"(?:\s*=\s*(?P<rules>[A-Za-z0-9,\s]*?))?\s*-->")
+    r"(?:\s*=\s*(?P<rules>[A-Za-z0-9,\s-]*?))?\s*-->")
 # Comments cut out of the view before parsing: gipcheck directives and rule-test annotations.
 COMMENT_PATTERN = r"<!--\s*(?:gipcheck|ruleid|ok|todoruleid|todook)\s*:[^\n]*?-->"
 
@@ -40,13 +40,23 @@ class Directive:
         return self.first <= f.line <= self.last and (not self.rules or any(f.rule.startswith(r) for r in self.rules))
 
 
-def parse_directives(lines: list[str], known: set[str]) -> list[Directive]:
+def _rule_list(text: str | None, names: dict[str, str] | None) -> list[str]:
+    """The rules a directive names: ids or prefixes (upper-cased) or rule names (repeated-word)."""
+    out = []
+    for r in (text or "").split(","):
+        r = r.strip()
+        if r:
+            out.append((names or {}).get(r.lower(), r.lower() if "-" in r else r.upper()))
+    return out
+
+
+def parse_directives(lines: list[str], known: set[str], names: dict[str, str] | None = None) -> list[Directive]:
     out: list[Directive] = []
     open_ranges: list[Directive] = []
     n = len(lines)
     for i, text in enumerate(lines, start=1):
         for m in DIRECTIVE.finditer(text):
-            rules = [r.strip().upper() for r in (m.group("rules") or "").split(",") if r.strip()]
+            rules = _rule_list(m.group("rules"), names)
             d = Directive(m.group("kind"), rules, i, m.start() + 1, m.end() + 1)
             d.unknown = [r for r in rules if not any(k.startswith(r) for k in known)]
             alone = not (text[: m.start()].strip() or text[m.end():].strip())
@@ -74,10 +84,11 @@ def parse_directives(lines: list[str], known: set[str]) -> list[Directive]:
 
 
 _WORD = re.compile(r"^\s*gipcheck\s*:\s*(?P<kind>disable-file|disable-next-line|disable-line|disable)"
-                   r"(?:\s*=\s*(?P<rules>[A-Za-z0-9,\s]*))?\s*$")
+                   r"(?:\s*=\s*(?P<rules>[A-Za-z0-9,\s-]*))?\s*$")
 
 
-def adapter_directives(items: list[tuple[int, str]], n_lines: int, known: set[str]) -> list[Directive]:
+def adapter_directives(items: list[tuple[int, str]], n_lines: int, known: set[str],
+                       names: dict[str, str] | None = None) -> list[Directive]:
     """Directives from outside the text (a Word comment on a paragraph): they cover that line,
     or the whole file for disable-file."""
     out = []
@@ -85,7 +96,7 @@ def adapter_directives(items: list[tuple[int, str]], n_lines: int, known: set[st
         m = _WORD.match(text)
         if not m:
             continue
-        rules = [r.strip().upper() for r in (m.group("rules") or "").split(",") if r.strip()]
+        rules = _rule_list(m.group("rules"), names)
         d = Directive(m.group("kind"), rules, line, 1, 1)
         d.unknown = [r for r in rules if not any(k.startswith(r) for k in known)]
         d.first, d.last = (1, n_lines) if d.kind == "disable-file" else (line, line)
@@ -108,9 +119,12 @@ def apply(findings: list[Finding], directives: list[Directive], make_unused) -> 
         else:
             kept.append(f)
     for d in directives:
+        note = None
         if d.unknown:
-            kept.append(make_unused(d, f"未知的规则编号：{', '.join(d.unknown)}", f"unknown rule id: {', '.join(d.unknown)}"))
+            note = make_unused(d, f"未知的规则编号：{', '.join(d.unknown)}", f"unknown rule id: {', '.join(d.unknown)}")
         elif not d.used:
-            kept.append(make_unused(d, "该屏蔽指令没有屏蔽任何问题，可以删除", "this suppression suppresses nothing; remove it"))
+            note = make_unused(d, "该屏蔽指令没有屏蔽任何问题，可以删除", "this suppression suppresses nothing; remove it")
+        if note is not None:  # None: GIP006 is not selected
+            kept.append(note)
     kept.sort(key=Finding.sort_key)
     return kept, suppressed

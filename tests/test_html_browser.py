@@ -210,10 +210,11 @@ def browser():
 
 
 MARKERS_JS = """Array.from(document.querySelectorAll('mark.finding')).map(m => {
-  const line = m.closest('.line');
+  const line = m.closest('.line'), whole = m.closest('.whole');
   return {rule: m.dataset.rule, severity: m.dataset.severity, line: Number(m.dataset.line),
           lineId: line ? line.id : null, lineAttr: line ? Number(line.dataset.line) : null,
-          file: line ? line.closest('section.file').id : null, text: m.textContent,
+          whole: whole ? whole.id : null,
+          file: m.closest('section.file').id, text: m.textContent,
           visible: m.offsetParent !== null && getComputedStyle(m).display !== 'none'};
 })"""
 
@@ -236,13 +237,19 @@ def test_html_report_in_browser(browser, tmp_path):
     cdp.wait_for("document.readyState === 'complete' && !!document.querySelector('#sidebar')", "page load")
     assert cdp.js("document.title") == "政府信息公开工作年度报告检查结果"  # the <script> in the text did not run
 
-    # every finding has a marker, at its line, inside that line's element
+    # every finding has a marker, at its line, inside that line's element; a finding about the
+    # whole report (GIP201: no place of its own) is at the top of its file, not on line 1
     markers = cdp.js(MARKERS_JS)
     expected = sorted((f"f{i}", f.rule, f.line) for i, fr in enumerate(run.files) for f in fr.findings)
     assert sorted((m["file"], m["rule"], m["line"]) for m in markers) == expected
     for m in markers:
-        assert m["lineId"] == f"{m['file']}-L{m['line']}" and m["lineAttr"] == m["line"], m
+        if m["rule"] == "GIP201":
+            assert m["whole"] == f"{m['file']}-whole" and m["lineId"] is None, m
+        else:
+            assert m["lineId"] == f"{m['file']}-L{m['line']}" and m["lineAttr"] == m["line"], m
         assert m["text"] == m["rule"] and m["visible"], m
+    assert cdp.js("document.querySelector('#f0-whole').getBoundingClientRect().top"
+                  " < document.querySelector('#f0-L1').getBoundingClientRect().top")
     assert cdp.js("document.querySelectorAll('li.finding-item').length") == len(expected)
     assert cdp.js("document.body.innerText.includes(\"<script>document.title='pwned'</script>\")")
 

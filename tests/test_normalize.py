@@ -156,12 +156,18 @@ def test_residue_cut_and_located_at_the_banner_in_seed_003():
         assert original[r.start:r.end] == r.text
     lines = _lines(original)
     result = gipcheck.check(SEED3)
+    # every banner is cut and located; GIP003 reports the kind once, at the first, with the count
+    pieces = [r for r in src.residue if r.kind == "download-banner" and "WORD" in r.text]
+    assert len(pieces) >= 3
+    for r in pieces:
+        assert "WORD 版" in r.text and "本文为 word 版" in r.text
     banners = [f for f in result.findings if f.rule == "GIP003" and "WORD" in f.message]
-    assert len(banners) >= 3
-    for f in banners:
-        shown = lines[f.line - 1][f.column - 1:f.end_column - 1]
-        assert "WORD 版" in shown and "本文为 word 版" in shown, shown
-        assert f.end_line == f.line
+    assert len(banners) == 1
+    f = banners[0]
+    shown = lines[f.line - 1][f.column - 1:f.end_column - 1]
+    assert "WORD 版" in shown and "本文为 word 版" in shown, shown
+    assert f.end_line == f.line
+    assert f"共 {len([r for r in src.residue if r.kind == 'download-banner'])} 处" in f.message
     first = next(f for f in result.findings if f.rule == "GIP003")
     assert (first.line, first.column) == (1, 1)  # the file name on the first line
 

@@ -49,14 +49,13 @@ def test_the_same_numbers_from_every_format(fmt):
 
 
 def test_prescribed_table_view_for_library_users():
-    from gipcheck.checks import Context
-    from gipcheck.checks.prescribed import read_prescribed
     from gipcheck.engine import analyse
+    from gipcheck.tables import build
 
     rs = gipcheck.api.rules()
     doc, facts = analyse(Extracted(text=(FIX / "reports" / "2023_pingtan.txt").read_text(encoding="utf-8")), rs)
-    views = read_prescribed(Context(doc, facts, "gip-2021", rs.vocabulary), rs.checks_for("gip-2021"))
-    t3 = views["t3"]
+    views = build(doc, rs.tables_for("gip-2021"))
+    t3 = views.get("t3")
     assert t3.value("new", "total") == 81 and t3.value("r7", "np") == 80
     cell = t3.cell("carry_in", "total")
     line, col, _, _ = doc.locate(cell.span)

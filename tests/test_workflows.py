@@ -63,18 +63,21 @@ def test_per_file_ignores_use_globs_relative_to_the_config(tree: Path):
     assert [r for r in rules_of(proc, "top.txt") if r.startswith("GIP1")]
 
 
-@pytest.mark.parametrize("content, line, what", [
-    ("ignroe: [GIP6]\n", 1, "unknown key 'ignroe'"),
-    ("select: [GIP6]\nseverity: {GIP602: fatal}\n", 2, "severity.GIP602"),
-    ("ignore: [XYZ]\n", 1, "not a rule id"),
+@pytest.mark.parametrize("content, line, what, what_zh", [
+    ("ignroe: [GIP6]\n", 1, "unknown key 'ignroe'", "未知的配置项“ignroe”，是否想写“ignore”"),
+    ("select: [GIP6]\nseverity: {GIP602: fatal}\n", 2, "severity.GIP602", "severity.GIP602：应为"),
+    ("ignore: [XYZ]\n", 1, "unknown rule 'XYZ'", "未知的规则“XYZ”"),
+    ("ignore: [GIP6, 'a b']\n", 1, "not a rule id", "不是规则编号"),
 ])
-def test_bad_configuration_is_one_line_with_file_and_line(tree: Path, content: str, line: int, what: str):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bad_configuration_is_one_line_with_file_and_line(tree: Path, content: str, line: int, what: str,
+                                                          what_zh: str, lang: str):
     cfg = tree / "a" / ".gipcheck.yaml"
     cfg.write_text(content, encoding="utf-8")
-    proc = run("check", str(tree / "a" / "top.txt"))
+    proc = run("check", str(tree / "a" / "top.txt"), "--lang", lang)
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith(f"gipcheck: {cfg.resolve()}:{line}:")
-    assert what in proc.stderr and "Traceback" not in proc.stderr
+    assert (what if lang == "en" else what_zh) in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().split("\n")) == 1
 
 
@@ -136,12 +139,12 @@ def test_bad_baseline_is_a_usage_error(tmp_path: Path):
 
 
 def test_rule_test_command_runs_fixtures_and_examples(tmp_path: Path):
-    ok = run("test", str(Path(__file__).parent / "rules"), "--examples")
+    ok = run("test", str(Path(__file__).parent / "rules"), "--examples", "--lang", "en")
     assert ok.returncode == 0, ok.stdout
     assert ok.stdout.strip().split("\n")[-1].endswith(" failed") and " 0 failed" in ok.stdout
     bad = tmp_path / "bad.txt"
     bad.write_text("<!-- ruleid: GIP602 -->\n这一行没有重复。\n<!-- ok: GIP603 -->\n事项,,进一步。\n", encoding="utf-8")
-    proc = run("test", str(bad))
+    proc = run("test", str(bad), "--lang", "en")
     assert proc.returncode == 1
     assert f"{bad}:2: GIP602 should fire here" in proc.stdout
     assert f"{bad}:4: GIP603 fires here but the line is marked ok" in proc.stdout

@@ -50,6 +50,7 @@ class Hit:
     data: dict[str, Any] = field(default_factory=dict)
     severity: str | None = None
     orig: tuple[int, int] | None = None  # a span in the original text, when there is no view span
+    variant: str | None = None  # a named alternative message of the rule (``variants:`` in the catalog)
 
 
 @dataclass
@@ -69,14 +70,17 @@ class CheckSpec:
     func: CheckFunc
     params: type[BaseModel] | None
     doc: str
+    fields: frozenset[str] | None = None  # the message values it supplies; None: those its built-in rules use
 
 
 REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(name: str, params: type[BaseModel] | None = None) -> Callable[[CheckFunc], CheckFunc]:
+def check(name: str, params: type[BaseModel] | None = None,
+          fields: Iterable[str] | None = None) -> Callable[[CheckFunc], CheckFunc]:
     def deco(func: CheckFunc) -> CheckFunc:
-        REGISTRY[name] = CheckSpec(name, func, params, (func.__doc__ or "").strip())
+        REGISTRY[name] = CheckSpec(name, func, params, (func.__doc__ or "").strip(),
+                                   frozenset(fields) if fields is not None else None)
         return func
 
     return deco

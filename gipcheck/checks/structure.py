@@ -10,12 +10,11 @@ from pydantic import Field
 from ..ast import Heading, Span
 from ..cn import cn_int
 from .. import saferegex
+from ..lexicon import CN_DIGITS, fold_label
 from . import Context, Hit, Params, Regex, check
 
 
-def _fold(text: str) -> str:
-    """Compare labels without whitespace and quotes (format.md: label matching)."""
-    return re.sub(r"[\s\"'“”‘’「」『』]", "", text)
+_fold = fold_label
 
 
 class TitleParams(Params):
@@ -36,7 +35,7 @@ def title_present(ctx: Context, p: TitleParams) -> list[Hit]:
                 "problem": f"标题“{text}”未写明“政府信息公开工作年度报告”",
                 "problem_en": f"The title '{text}' does not say 政府信息公开工作年度报告"})]
         return [Hit(None, {"problem": "报告没有标题", "problem_en": "The report has no title"})]
-    missing, missing_en = [], []
+    missing, missing_en = _missing_words(doc.title.text)
     if p.require_year and f.title_year is None:
         missing.append("年度")
         missing_en.append("the year")
@@ -47,6 +46,25 @@ def title_present(ctx: Context, p: TitleParams) -> list[Hit]:
         return [Hit(doc.title.span, {"problem": "报告标题缺少" + "、".join(missing),
                                      "problem_en": "The title lacks " + " and ".join(missing_en)})]
     return []
+
+
+def _missing_words(title: str) -> tuple[list[str], list[str]]:
+    """Which words of 政府信息公开工作年度报告 a present title leaves out ("…政府信息公开工作报告":
+    年度; "…信息公开年度报告": 工作). 信息公开 alone (山西省人民政府2009年度信息公开工作年度报告),
+    政务公开 and 年报 are accepted as they are."""
+    if "政府信息公开工作年度报告" in title:
+        return [], []
+    missing, missing_en = [], []
+    if not re.search(r"信息公开|政务公开", title):
+        missing.append("“政府信息公开”")
+        missing_en.append("政府信息公开")
+    if "工作" not in title:
+        missing.append("“工作”")
+        missing_en.append("工作")
+    if not re.search(r"年度报告|年报", title):
+        missing.append("“年度”" if "报告" in title else "“年度报告”")
+        missing_en.append("年度" if "报告" in title else "年度报告")
+    return missing, missing_en
 
 
 class SectionParams(Params):
@@ -70,7 +88,7 @@ def _matches(patterns: Iterable[str], text: str) -> bool:
 
 
 def _folded_headings(ctx: Context) -> list[tuple[Heading, str]]:
-    cache = ctx.doc.__dict__.setdefault("_cache", {})
+    cache = ctx.doc.cache
     if "headings" not in cache:
         cache["headings"] = [(h, _fold(h.title or h.text)) for h in ctx.doc.headings]
         cache["short_paras"] = [(p.span, t) for p in ctx.doc.paragraphs
@@ -86,7 +104,7 @@ def find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
         if _matches(p.headings, t) and not _matches(p.not_in, t):
             return h
     if p.plain_lines:
-        for span, t in ctx.doc.__dict__["_cache"]["short_paras"]:
+        for span, t in ctx.doc.cache["short_paras"]:
             if _matches(p.headings, t) and not _matches(p.not_in, t):
                 return span
     return None
@@ -102,7 +120,7 @@ def _span(found: Heading | Span) -> Span:
 
 def _declaration_spans(ctx: Context) -> list[tuple[int, int]]:
     """Sentences in the introduction that list the report's parts: they do not cover an item."""
-    cache = ctx.doc.__dict__.setdefault("_cache", {})
+    cache = ctx.doc.cache
     if "declarations" in cache:
         return cache["declarations"]
     spans = cache["declarations"] = []
@@ -122,8 +140,14 @@ _DECLARES = re.compile(r"组成|包括|包含|分为|构成")
 
 @check("section_present", SectionParams)
 def section_present(ctx: Context, p: SectionParams) -> list[Hit]:
-    """Fires when a required content item appears neither as a heading nor as a sentence."""
+    """Fires when a required content item appears neither as a heading nor as a sentence.
+
+    Where the sections were inferred from flattened text, the item's prescribed title standing
+    after a heading marker anywhere in the text (outside the introduction's list of parts) is
+    evidence enough: the heading is there, the segmenter did not split it."""
     if find_section(ctx, p):
+        return []
+    if ctx.doc.source.line_cuts and _title_in_text(ctx, p):
         return []
     if p.sentences and not p.top_level:
         body = ctx.doc.body_text()
@@ -133,6 +157,14 @@ def section_present(ctx: Context, p: SectionParams) -> list[Hit]:
                 if not any(a <= m.start() < b for a, b in skip):
                     return []
     return [Hit(_where_it_belongs(ctx, p), {"item": p.label, "item_en": p.label_en, "key": p.key})]
+
+
+def _title_in_text(ctx: Context, p: SectionParams) -> bool:
+    title = re.sub(rf"^[{CN_DIGITS}]{{1,3}}、", "", p.label)
+    pattern = re.compile(rf"(?:[{CN_DIGITS}]{{1,3}}、|\([{CN_DIGITS}]{{1,3}}\)|\d{{1,2}}[、.])\s*{re.escape(title)}")
+    skip = _declaration_spans(ctx)
+    body = ctx.doc.view[:ctx.doc.body_end]
+    return any(not any(a <= m.start() < b for a, b in skip) for m in pattern.finditer(body))
 
 
 def _where_it_belongs(ctx: Context, p: SectionParams) -> Span | None:
@@ -174,32 +206,50 @@ def section_order(ctx: Context, p: OrderParams) -> list[Hit]:
 def heading_numbering(ctx: Context, params) -> list[Hit]:
     """Fires on a gap, repeat or wrong start within one run of sibling headings."""
     hits: list[Hit] = []
+    view = ctx.doc.view
+    inferred = ctx.doc.source.line_cuts > 0
 
-    def run(siblings: list[Heading]) -> None:
+    def unsplit(h: Heading, expected: int, since: int) -> bool:
+        """The expected markers are in the text before ``h``, only not read as headings — a gap
+        of the extraction, not of the report: anywhere in a tree inferred from flattened text,
+        at the start of a line otherwise ("2.2020年，街道…", which the grammar takes for a number)."""
+        between = view[since:h.span.start]
+        for k in range(expected, h.number):
+            marker = _marker_like(h, k)
+            if inferred:
+                if marker not in between:
+                    return False
+            elif not re.search(r"(?:^|\n)[ \t]*" + re.escape(marker), between):
+                return False
+        return True
+
+    def run(siblings: list[Heading], since: int) -> None:
         expected = 1
         for h in siblings:
             if h.number is None:
                 return
             if h.number == 1 and expected > 1 and h.level >= 3:
                 expected = 2  # a second numbered list under the same heading starts again at 1
+                since = h.span.end
                 continue
-            if h.number != expected:
+            if h.number != expected and not (h.number > expected and unsplit(h, expected, since)):
                 kind = "repeat" if h.number < expected else ("start" if expected == 1 else "gap")
                 hits.append(Hit(h.marker_span, {"marker": h.marker, "expected": _marker_like(h, expected),
                                                 "kind": kind}))
             expected = h.number + 1
+            since = h.span.end
 
-    def children_by_level(secs) -> None:
+    def children_by_level(secs, since: int) -> None:
         # siblings: consecutive children of one parent with the same level
         groups: dict[int, list[Heading]] = {}
         for s in secs:
             groups.setdefault(s.level, []).append(s.heading)
         for g in groups.values():
-            run(g)
+            run(g, since)
         for s in secs:
-            children_by_level(s.children)
+            children_by_level(s.children, s.heading.span.end)
 
-    children_by_level(ctx.doc.sections)
+    children_by_level(ctx.doc.sections, 0)
     return hits
 
 
@@ -234,7 +284,12 @@ _PARTS = re.compile(r"(?:由|包括|分为|共)[^。]{0,200}?(?P<n>[一二三四
 
 @check("declared_parts")
 def declared_parts(ctx: Context, params) -> list[Hit]:
-    """Fires when the introduction says the report has N parts and the body has another number."""
+    """Fires when the introduction says the report has N parts and the body has another number.
+
+    An appended statistics table that the introduction names as a part (…和政府信息公开情况统计表
+    共五个部分) counts as one when it stands outside the numbered sections. Where the sections
+    were inferred from flattened text, fewer sections than declared is no finding while the
+    missing parts' markers are in the text (a heading the segmenter did not split)."""
     doc = ctx.doc
     top = [s for s in doc.sections]
     if not top:
@@ -243,7 +298,31 @@ def declared_parts(ctx: Context, params) -> list[Hit]:
         m = _PARTS.search(para.text)
         if m and re.search(r"本报告|全文|报告", para.text[: m.end()]):
             n = cn_int(m.group("n"))
-            if n and n != len(top) and top[0].level == 1:
+            found = len(top)
+            if "统计表" in m.group(0) and not any("统计表" in s.heading.text for s in top) and _stats_after(doc, top[-1]):
+                found += 1
+            if n and n != found and top[0].level == 1:
+                if found < n and doc.source.line_cuts and _unsplit_markers(doc, top[-1], found + 1, n):
+                    return []
                 a = para.span.start + m.start("n")
-                return [Hit(Span(a, a + len(m.group("n"))), {"declared": n, "found": len(top)})]
+                return [Hit(Span(a, a + len(m.group("n"))), {"declared": n, "found": found})]
     return []
+
+
+def _stats_after(doc, last) -> bool:
+    """A statistics table after the last numbered section: a line or caption naming 统计表."""
+    start = last.heading.span.end
+    return any("统计表" in p.text[:60] for p in doc.attachments + doc.paragraphs if p.span.start >= start) or \
+        any("统计表" in (t.caption or "") for t in doc.tables if t.span.start >= start)
+
+
+def _unsplit_markers(doc, last, first: int, n: int) -> bool:
+    """Whether the top-level markers first…n all occur, in order, after the last section's heading."""
+    view, pos = doc.view, last.heading.span.end
+    for k in range(first, n + 1):
+        marker = _marker_like(last.heading, k)
+        i = view.find(marker, pos)
+        if i < 0:
+            return False
+        pos = i + len(marker)
+    return True

@@ -1,249 +1,531 @@
-"""Tables and the figures around them in the 2008 era (GIP401, 403, 404, 406, 407).
+"""Checks over the tables the tables stage read (GIP401–405, 408), and text breakdowns (GIP407).
 
-The 2008-era appended statistics table has no national form: rows are read by their 其中
-structure (a row "其中：1.…" and the numbered rows after it are parts of the row before),
-columns by their headers (the year column, 历年累计). The prescribed 2019/2021 tables have
-their own module (``prescribed.py``).
+Every check here is parameterised by a table id and reads ``facts.tables`` — never the document's
+tables — so one kind serves the 2008 statistics table, the unified tables 二/三/四 and a
+province's own table defined in YAML. What a table holds (rows, columns, which cells may be
+blank or negative, its identities) is in ``rules/tables/*.yaml``.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from pydantic import Field
 
-from ..ast import Cell, Span, Table
+from ..ast import Cell, PrescribedRow, PrescribedTable, Span
+from ..tables import TableSet
+from ..tables.defs import IdentityDef, TableDef, terms_axis
+from ..tables.util import fold, rx
 from . import Context, Hit, Params, Regex, check, in_part_clause
 
 
-def _label(row) -> str:
-    for c in row.cells:
-        if c.text and c.value is None:
-            return re.sub(r"\s", "", c.text)
-    return ""
+class TableParams(Params):
+    table: str  # a table id of rules/tables/*.yaml (t2, t3, t4, stats, or a province's own)
 
 
-def is_stats_table(t: Table, hints: list[str]) -> bool:
-    labels = "".join(_label(r) for r in t.rows)
-    return sum(1 for h in hints if re.search(h, labels)) >= 2
+def _tables(ctx: Context) -> TableSet:
+    return ctx.facts.tables
 
 
-class TablePresentParams(Params):
-    row_hints: list[Regex]
-    announced: list[Regex] = Field(default_factory=list)  # text that promises a table (附表, 见附件 …)
+def _def(ctx: Context, p: TableParams) -> TableDef | None:
+    return _tables(ctx).defs.get(p.table)
 
 
-def unreadable_stats_lines(ctx: Context, hints: list[str]) -> list:
-    """Lines outside any table that hold a statistics label and figures: a table whose cells
-    were run together (or laid out so that they cannot be split without guessing)."""
-    in_table = [(t.span.start, t.span.end) for t in ctx.doc.tables]
-    out = []
-    for ln in ctx.doc.lines:
-        text = ln.text.strip()
-        if any(a <= ln.start < b for a, b in in_table) or len(text) > 60:
-            continue
-        if re.search(r"\d", text) and any(re.search(h, text) for h in hints) and \
-                re.search(r"(数|总数)\s*[|\t ]*(条|件)?\s*[|\t ]*\d+\s*$", text):
-            out.append(ln)
-    return out if len(out) >= 3 else []
-
-
-@check("stats_table_unreadable", TablePresentParams)
-def stats_table_unreadable(ctx: Context, p: TablePresentParams) -> list[Hit]:
-    """Fires when statistics rows are present but not as a table whose cells can be separated."""
-    if any(is_stats_table(t, p.row_hints) for t in ctx.doc.tables):
-        return []
-    lines = unreadable_stats_lines(ctx, p.row_hints)
-    if not lines:
-        return []
-    return [Hit(Span(lines[0].start, lines[0].end), {"table": "统计表", "table_en": "the statistics table",
-                                                     "why": f"{len(lines)} 行数字未分隔成单元格",
-                                                     "why_en": f"{len(lines)} rows whose figures are not in cells"})]
-
-
-@check("stats_table_present", TablePresentParams)
-def stats_table_present(ctx: Context, p: TablePresentParams) -> list[Hit]:
-    """Fires when the appended statistics table is absent; an error when the text announces it."""
-    if any(is_stats_table(t, p.row_hints) for t in ctx.doc.tables) or unreadable_stats_lines(ctx, p.row_hints):
-        return []
-    view = ctx.doc.view
-    for pat in p.announced:
-        m = re.search(pat, view)
-        if m:
-            return [Hit(Span(m.start(), m.end()), {"announced": m.group(0)}, severity="error")]
-    return [Hit(None)]
-
-
-@dataclass
-class _Grid:
-    label_col: int
-    value_cols: list[int]  # numeric columns
-    year_col: int | None
-    cumulative_col: int | None
-    header: list[str]
-
-
-def _grid(t: Table) -> _Grid | None:
-    header = [c.text for c in t.rows[0].cells]
-    body = t.rows[1:]
-    if not body:
-        return None
-    width = max(len(r.cells) for r in t.rows)
-    value_cols = []
-    for j in range(width):
-        cells = [r.cells[j] for r in body if j < len(r.cells)]
-        if cells and sum(1 for c in cells if c.value is not None) >= len(cells) * 0.6:
-            value_cols.append(j)
-    if not value_cols:
-        return None
-    year_col = next((j for j in value_cols if j < len(header) and re.search(r"(19|20)\d\d|本年|本期", header[j])), None)
-    cum_col = next((j for j in value_cols if j < len(header) and re.search(r"累计", header[j])), None)
-    return _Grid(0, value_cols, year_col, cum_col, header)
-
-
-class StatsParams(Params):
-    row_hints: list[Regex]
-    overlapping_parents: list[Regex] = Field(default_factory=list)  # parts may overlap: only part ≤ total
-    catch_all: str = "其他|其它"
-
-
-def _families(t: Table) -> list[tuple[int, list[int]]]:
-    """(parent row, child rows) from the 其中 structure."""
-    fams: list[tuple[int, list[int]]] = []
-    current: tuple[int, list[int]] | None = None
-    for i, r in enumerate(t.rows[1:], start=1):
-        label = _label(r)
-        if label.startswith("其中"):
-            if i > 1:
-                current = (i - 1, [i])
-                fams.append(current)
-        elif current and re.match(r"^\d+[.、]", label):
-            current[1].append(i)
-        else:
-            current = None
-    return fams
+def _names(d: TableDef | None, p: TableParams) -> dict[str, str]:
+    if d is None or d.name is None:
+        return {"table": p.table, "table_en": p.table}
+    return {"table": d.name.zh, "table_en": d.name.en}
 
 
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-@check("stats_table_2008", StatsParams)
-def stats_table_2008(ctx: Context, p: StatsParams) -> list[Hit]:
-    """Fires where a 其中 part exceeds its total, the parts do not add up, or 历年累计 < the year."""
+def _v(c: Cell | None) -> float:
+    return c.value if c is not None and c.value is not None else 0.0
+
+
+def _blank(c: Cell | None) -> bool:
+    return c is None or c.blank
+
+
+def readable(pt: PrescribedTable) -> bool:
+    """Enough rows split into their cells to check the table without guessing."""
+    return not (pt.unreadable and len(pt.rows) < len(pt.unreadable) * 3)
+
+
+# --------------------------------------------------------------------------- present / unreadable
+
+class PresentParams(TableParams):
+    announced: list[Regex] = Field(default_factory=list)  # text that promises a table (附表, 见附件 …)
+
+
+@check("table_present", PresentParams)
+def table_present(ctx: Context, p: PresentParams) -> list[Hit]:
+    """Fires when a table is absent (not read, and not plainly in the text either); an error
+    when the text announces it."""
+    ts = _tables(ctx)
+    if p.table in ts.present or ts.failed or _def(ctx, p) is None:
+        return []
+    view = ctx.doc.view
+    for pat in p.announced:
+        m = re.search(pat, view)
+        if m:
+            return [Hit(Span(m.start(), m.end()), {"announced": m.group(0), **_names(_def(ctx, p), p)}, severity="error")]
+    return [Hit(None, _names(_def(ctx, p), p))]
+
+
+def skipped_identities(pt: PrescribedTable, d: TableDef, group: str | None = None) -> list[tuple[IdentityDef, list[str]]]:
+    """Identities that name a row the table does not have where a figure row could not be
+    placed: the missing part may be that row, so the identity is not checked at all."""
+    out = []
+    for ident in d.identities:
+        if group is not None and ident.group != group:
+            continue
+        axis, left, right = terms_axis(d, ident)
+        if axis != "rows":
+            continue
+        missing = [k for k in left + right if k not in pt.rows and k in pt.maybe]
+        if missing:
+            out.append((ident, missing))
+    return out
+
+
+@check("table_unreadable", TableParams)
+def table_unreadable(ctx: Context, p: TableParams) -> list[Hit]:
+    """Fires when a table is present but its cells cannot be separated, and (once, naming the
+    row) when a figure row cannot be identified, so the identities that need it are not checked."""
+    ts, d = _tables(ctx), _def(ctx, p)
+    names = _names(d, p)
+    bad = ts.unreadable.get(p.table)
+    if bad is not None:
+        if bad.why.startswith("lines:"):
+            n = bad.why.split(":")[1]
+            why, why_en = f"{n} 行数字未分隔成单元格", f"{n} rows whose figures are not in cells"
+        elif bad.why == "flattened":
+            why, why_en = "表格压成了一行文字，分不出各行各列", "the table was flattened into text; its rows and columns cannot be told apart"
+        else:
+            why, why_en = "数字连在一起，分不出单元格", "the figures run together with no cell boundaries"
+        return [Hit(bad.span, {**names, "why": why, "why_en": why_en})]
+    pt = ts.get(p.table)
+    if pt is None or d is None or d.reader != "rows":
+        return []
+    if not readable(pt):
+        r = pt.unreadable[0]
+        n = len(d.columns)
+        return [Hit(r.span, {**names, "why": f"“{r.label}”一行有 {len(r.values)} 个数字，应为 {n} 个",
+                             "why_en": f"row '{r.label}' has {len(r.values)} figures, {n} are expected"})]
+    if pt.unidentified and skipped_identities(pt, d):
+        r = pt.unidentified[0]
+        label = r.label.strip()[:30]
+        return [Hit(r.span, {**names, "why": f"“{label}”一行对应不到规定的行，与之相关的合计未核对",
+                             "why_en": f"row '{label}' matches no prescribed row; the sums it belongs to were not checked"})]
+    return []
+
+
+# --------------------------------------------------------------------------- labels
+
+def _is_garbled(written: str, expected: str) -> bool:
+    """A label extraction mangled rather than a different label: the prescribed label's own
+    characters are all there, in order, with others interleaved (a merged vertical cell read
+    into the row), or it is too broken to compare."""
+    own = expected.split()[-1] if expected.split() else expected  # （五）不予处理 2.重复申请 → 2.重复申请
+    core = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）.、]?", "", fold(own))
+    it = iter(fold(written))
+    return all(ch in it for ch in core) or not re.search(r"[\u4e00-\u9fff]{2}", written)
+
+
+def _row_label_hits(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> list[Hit]:
     hits = []
-    for t in ctx.doc.tables:
-        if not is_stats_table(t, p.row_hints):
+    anchor = pt.table.span if pt.table else None
+    seen = set(pt.rows) | {r.key for r in pt.unreadable}
+    for row in d.rows:
+        key = row.key
+        state = None
+        if key in pt.low_confidence:
+            written = pt.low_confidence[key].strip()
+            if not _is_garbled(written, row.label):
+                state = ("renamed", written)
+        elif key not in seen and key not in pt.maybe:
+            # (a figure row that could not be placed may be this one: not evidence that it is missing)
+            state = ("missing", "")
+        if state is None:
             continue
-        g = _grid(t)
-        if g is None:
-            continue
-        for parent, kids in _families(t):
-            prow = t.rows[parent]
-            plabel = _label(prow)
-            overlap = any(re.search(x, plabel) for x in p.overlapping_parents)
-            has_catch_all = any(re.search(p.catch_all, _label(t.rows[k])) for k in kids)
-            for j in g.value_cols:
-                if j >= len(prow.cells) or prow.cells[j].value is None:
-                    continue
-                total = prow.cells[j].value
-                parts = [t.rows[k].cells[j].value for k in kids if j < len(t.rows[k].cells)]
-                parts = [x for x in parts if x is not None]
-                col = g.header[j] if j < len(g.header) else str(j + 1)
-                for k in kids:
-                    c = t.rows[k].cells[j] if j < len(t.rows[k].cells) else None
-                    if c is not None and c.value is not None and c.value > total:
-                        hits.append(Hit(c.span, {"what": f"“{_label(t.rows[k])}”（{col}）不应大于“{plabel}”",
-                                                 "what_en": f"'{_label(t.rows[k])}' ({col}) exceeds its total '{plabel}'",
-                                                 "expected": f"≤ {_fmt(total)}", "found": _fmt(c.value)}))
-                if overlap or not parts:
-                    continue
-                s = sum(parts)
-                if s != total and (s > total or has_catch_all):
-                    sev = None
-                elif s < total:
-                    sev = "warning"
+        label_en = row.label_en or row.label
+        if state[0] == "missing":
+            st, st_en = "缺失", "is missing"
+            span = anchor
+        else:
+            st, st_en = f"被改写为“{state[1][:20]}”", f"was renamed to '{state[1][:20]}'"
+            span = pt.rows[key].span
+        hits.append(Hit(span, {**names, "what": "行", "what_en": "row", "label": row.label, "label_en": label_en,
+                               "state": st, "state_en": st_en}))
+    return hits
+
+
+def _shown(pattern: str) -> str:
+    """A label pattern as a reader would write it: 第二十条第\\(九\\)项 → 第二十条第（九）项."""
+    first = re.split(r"(?<!\\)\|", pattern)[0]
+    return re.sub(r"[\\^$?]", "", first.replace(r"\(", "（").replace(r"\)", "）"))
+
+
+@check("table_labels", TableParams)
+def table_labels(ctx: Context, p: TableParams) -> list[Hit]:
+    """Fires for each prescribed row or column label a table lacks or has renamed (a label
+    garbled by extraction is neither)."""
+    ts, d = _tables(ctx), _def(ctx, p)
+    pt = ts.get(p.table)
+    if pt is None or d is None:
+        return []
+    names = _names(d, p)
+    missing = {"state": "缺失", "state_en": "is missing"}
+    if d.reader == "blocks":
+        hits = []
+        for b, t in pt.blocks or []:
+            name = _shown(b.title)
+            if t is None:
+                hits.append(Hit(None, {**names, "what": "栏目", "what_en": "block", "label": name, "label_en": name, **missing}))
+                continue
+            text = fold(" ".join(c.text for r in t.rows for c in r.cells))
+            for lab in b.columns + b.rows:
+                if not rx(lab).search(text):
+                    shown = _shown(lab)
+                    hits.append(Hit(t.span, {**names, "what": "标签", "what_en": "label", "label": shown, "label_en": shown, **missing}))
+        return hits
+    if d.reader != "rows" or not readable(pt):
+        return []
+    hits = _row_label_hits(pt, d, names)
+    if pt.table is not None:
+        header = fold(pt.header_text)
+        anchor = pt.table.span
+        for col in d.columns:
+            pat = col.match or re.escape(col.label)
+            if not rx(pat).search(header):
+                hits.append(Hit(anchor, {**names, "what": "列", "what_en": "column", "label": col.label,
+                                         "label_en": col.label_en or col.label, **missing}))
+    return hits[:12]
+
+
+# --------------------------------------------------------------------------- cells
+
+def _short_label(label: str) -> str:
+    """A row label without the prescribed note in brackets: （二）部分公开（区分处理的…） → （二）部分公开."""
+    return re.sub(r"(?<=.)[(（][^()（）]*[)）]$", "", label.strip())[:14]
+
+
+def _rows_cells(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> list[Hit]:
+    hits = []
+    blanks = 0
+    first_blank = None
+    blank_required: list[tuple[PrescribedRow, Cell]] = []
+    cols = d.columns
+    for r in pt.rows.values():
+        for col, c in zip(cols, r.values):
+            if c.blank:
+                if col.required and any(not x.blank for x in r.values if x is not c):
+                    blank_required.append((r, c))
                 else:
-                    continue
-                expr = "+".join(_fmt(x) for x in parts)
-                hits.append(Hit(prow.cells[j].span, {
-                    "what": f"“{plabel}”（{col}）应为各分项之和 {_fmt(s)}（{expr}）",
-                    "what_en": f"'{plabel}' ({col}) should be the sum of its parts, {_fmt(s)} ({expr})",
-                    "expected": _fmt(s), "found": _fmt(total)}, severity=sev))
-        if g.year_col is not None and g.cumulative_col is not None:
-            for r in t.rows[1:]:
-                if max(g.year_col, g.cumulative_col) >= len(r.cells):
-                    continue
-                y, c = r.cells[g.year_col].value, r.cells[g.cumulative_col].value
-                if y is not None and c is not None and c < y:
-                    hits.append(Hit(r.cells[g.cumulative_col].span, {
-                        "what": f"“{_label(r)}”的历年累计不应小于本年数", "what_en": f"'{_label(r)}': the cumulative figure is below this year's",
-                        "expected": f"≥ {_fmt(y)}", "found": _fmt(c)}))
-    return hits
-
-
-class CellParams(Params):
-    row_hints: list[Regex]
-
-
-@check("stats_cells_2008", CellParams)
-def stats_cells_2008(ctx: Context, p: CellParams) -> list[Hit]:
-    """Fires on a count cell of the statistics table that is blank, text or negative."""
-    hits = []
-    for t in ctx.doc.tables:
-        if not is_stats_table(t, p.row_hints):
-            continue
-        g = _grid(t)
-        if g is None:
-            continue
-        blanks, first = 0, None
-        for r in t.rows[1:]:
-            for j in g.value_cols:
-                if j >= len(r.cells):
-                    continue
-                c = r.cells[j]
-                if c.blank or c.text.strip() in ("-", "—", "/", "－", "——"):
                     blanks += 1
-                    first = first or c.span
-                elif c.value is None or c.value < 0:
-                    hits.append(Hit(c.span, {"row": _label(r), "found": c.text}))
-        if blanks:
-            hits.append(Hit(first, {"row": f"统计表中 {blanks} 个单元格", "row_en": f"{blanks} cell(s) of the table",
-                                    "found": "空白或“—”", "found_en": "blank or '—'"}, severity="info"))
+                    first_blank = first_blank or r.span
+            elif c.value is None or (c.value < 0 and not col.signed) or not float(c.value).is_integer():
+                hits.append(Hit(c.span, {"row": r.label, "found": c.text}))
+    if blank_required:  # one finding per table, naming the rows, rather than one per row
+        rows = "、".join(_short_label(r.label) for r, _ in blank_required[:6]) + ("等" if len(blank_required) > 6 else "")
+        hits.append(Hit(blank_required[0][1].span, {**names, "count": len(blank_required), "rows": rows},
+                        variant="blank_total"))
+    if blanks and d.blank_reads_as_zero:
+        hits.append(Hit(first_blank, {**names, "count": blanks}, severity="info", variant="blank"))
     return hits
 
+
+def _groups_cells(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> list[Hit]:
+    n = len(d.rows) * len(d.columns)
+    if pt.unreadable:
+        cells = pt.unreadable[0].values
+        return [Hit(cells[0].span, {"row": names["table"], "row_en": names["table_en"],
+                                    "found": f"{len(cells)} 个单元格（应为 {n} 个）", "found_en": f"{len(cells)} cells ({n} expected)"})]
+    return [Hit(c.span, {"row": names["table"], "found": c.text})
+            for r in pt.rows.values() for c in r.values if c.value is not None and c.value < 0]
+
+
+def _blocks_cells(pt: PrescribedTable) -> list[Hit]:
+    hits = []
+    for b, t in pt.blocks or []:
+        if t is None or len(t.rows) < 2:
+            continue
+        header = [fold(c.text) for c in t.rows[0].cells]
+        for r in t.rows[1:]:
+            for j, c in enumerate(r.cells[1:], start=1):
+                col = header[j] if j < len(header) else ""
+                signed = any(rx(s).search(col) for s in b.signed)
+                if c.blank:
+                    continue
+                if c.value is None or (c.value < 0 and not signed):
+                    hits.append(Hit(c.span, {"row": f"{r.cells[0].text}（{col}）", "found": c.text}))
+    return hits
+
+
+def _stats_cells(pt: PrescribedTable, names: dict[str, str]) -> list[Hit]:
+    hits = []
+    blanks, first = 0, None
+    for r in pt.order:
+        for c in r.values:
+            if c is None:
+                continue
+            if c.blank or c.text.strip() in ("-", "—", "/", "－", "——"):
+                blanks += 1
+                first = first or c.span
+            elif c.value is None or c.value < 0:
+                hits.append(Hit(c.span, {"row": r.label, "found": c.text}))
+    if blanks:
+        hits.append(Hit(first, {**names, "count": blanks}, severity="info", variant="blank"))
+    return hits
+
+
+@check("table_cells", TableParams)
+def table_cells(ctx: Context, p: TableParams) -> list[Hit]:
+    """Fires on a count cell that holds text or a negative number where none may be, on a blank
+    total beside figures, and once per table (info) for blank cells read as 0."""
+    ts, d = _tables(ctx), _def(ctx, p)
+    if d is None:
+        return []
+    names = _names(d, p)
+    hits: list[Hit] = []
+    for pt in ts.all(p.table):
+        if d.reader == "rows":
+            hits += _rows_cells(pt, d, names) if readable(pt) else []
+        elif d.reader == "groups":
+            hits += _groups_cells(pt, d, names)
+        elif d.reader == "blocks":
+            hits += _blocks_cells(pt)
+        else:
+            hits += _stats_cells(pt, names)
+    return hits
+
+
+# --------------------------------------------------------------------------- identities
+
+class IdentityParams(TableParams):
+    group: str = "sums"  # which of the table's identities this entry checks
+
+
+def _sum_hit(total: Cell | None, parts: list[Cell | None], what_zh: str, what_en: str) -> Hit | None:
+    """total = sum(parts), blanks read as 0. Says nothing when the total is blank (GIP403's
+    business) or every part is blank."""
+    if total is None or total.blank or total.value is None or not parts or all(_blank(c) for c in parts):
+        return None
+    s = sum(_v(c) for c in parts)
+    if s == total.value:
+        return None
+    expr = "+".join(_fmt(_v(c)) for c in parts)
+    data = {"sum": _fmt(s), "expr": expr}
+    return Hit(total.span, {"what": what_zh.format(**data), "what_en": what_en.format(**data),
+                            "found": _fmt(total.value), "expected": _fmt(s)})
+
+
+def _label(d: TableDef, pt: PrescribedTable, key: str, axis: str, lang: str = "zh") -> str:
+    if axis == "rows":
+        rd = d.row(key)
+        if lang == "en":
+            return (rd.short_en or rd.label_en or rd.label) if rd else key
+        return (rd.short or rd.label) if rd else key
+    cd = d.column(key)
+    if cd is None:
+        return pt.col_labels.get(key, key)
+    return (cd.label_en or cd.label) if lang == "en" else cd.label
+
+
+def _row_cell(pt: PrescribedTable, r: PrescribedRow, col: str) -> Cell | None:
+    if len(r.values) != len(pt.columns) or col not in pt.columns:
+        return None
+    return r.values[pt.columns.index(col)]
+
+
+def _brace(text: str) -> str:
+    """A label put into a message template: its own braces are text."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _check_identity(pt: PrescribedTable, d: TableDef, ident: IdentityDef) -> list[Hit]:
+    axis, left, right = terms_axis(d, ident)
+    op = ident.parsed()[0]
+    hits: list[Hit] = []
+    if axis == "rows":
+        if any(k not in pt.rows for k in left + right):
+            return []  # never a partial sum: a part that is not there is not 0
+        lanes = [(c, lambda k, c=c: pt.cell(k, c)) for c in pt.columns]
+    else:
+        rows = pt.order if d.reader == "stats-2008" else list(pt.rows.values())
+        lanes = [(r, lambda c, r=r: _row_cell(pt, r, c)) for r in rows]
+    for lane, get in lanes:
+        lcells, rcells = [get(k) for k in left], [get(k) for k in right]
+        if axis == "rows":  # checked in one column: named by its label (自然人), never its key
+            where_zh = _label(d, pt, lane, 'columns')
+            where_en = _label(d, pt, lane, 'columns', 'en')
+        else:
+            where_zh = where_en = lane.label
+        if op in (">=", "<="):
+            a, b = (lcells[0], rcells[0]) if len(lcells) == 1 and len(rcells) == 1 else (None, None)
+            if a is None or b is None or a.value is None or b.value is None:
+                continue
+            if (a.value < b.value) if op == ">=" else (a.value > b.value):
+                zh = ident.what.zh if ident.what else "{row}：{lhs_names} 不应{rel} {rhs_names}"
+                en = ident.what.en if ident.what else "{row}: {lhs_names} should not be {rel_en} {rhs_names}"
+                data = {"row": where_zh, "col": where_zh, "lhs_names": "+".join(_label(d, pt, k, axis) for k in left),
+                        "rhs_names": "+".join(_label(d, pt, k, axis) for k in right),
+                        "rel": "小于" if op == ">=" else "大于", "rel_en": "below" if op == ">=" else "above"}
+                data_en = dict(data, row=where_en, col=where_en,
+                               lhs_names="+".join(_label(d, pt, k, axis, "en") for k in left),
+                               rhs_names="+".join(_label(d, pt, k, axis, "en") for k in right))
+                hits.append(Hit(a.span, {"what": zh.format(**data), "what_en": en.format(**data_en),
+                                         "expected": f"{op[0]}= {_fmt(b.value)}".replace(">=", "≥").replace("<=", "≤"),
+                                         "found": _fmt(a.value), "lhs": _fmt(a.value), "rhs": _fmt(b.value)}))
+            continue
+        if len(lcells) == 1 or len(rcells) == 1:
+            total, parts, keys = (lcells[0], rcells, left) if len(lcells) == 1 else (rcells[0], lcells, right)
+            if axis == "rows":
+                tl = _label(d, pt, keys[0], "rows")
+                rd = d.row(keys[0])
+                zh = ident.what.zh if ident.what else "“{total}”的“{col}”栏应为 {sum}（{expr}）"
+                en = ident.what.en if ident.what else "'{total}' ({col}) should be {sum} ({expr})"
+                zh = zh.replace("{total}", _brace(rd.label if rd else tl)).replace("{col}", _brace(where_zh))
+                en = en.replace("{total}", _brace((rd.label_en or rd.label) if rd else tl)).replace("{col}", _brace(where_en))
+            else:
+                zh = ident.what.zh if ident.what else "“{row}”的{total}应为 {sum}（{expr}）"
+                en = ident.what.en if ident.what else "the {total} of '{row}' should be {sum} ({expr})"
+                zh = zh.replace("{row}", _brace(where_zh)).replace("{total}", _brace(_label(d, pt, keys[0], "columns")))
+                en = en.replace("{row}", _brace(where_en)).replace("{total}", _brace(_label(d, pt, keys[0], "columns", "en")))
+            h = _sum_hit(total, parts, zh, en)
+            if h is not None:
+                hits.append(h)
+            continue
+        if all(_blank(c) for c in lcells + rcells):
+            continue
+        a, b = sum(_v(c) for c in lcells), sum(_v(c) for c in rcells)
+        if a == b:
+            continue
+        ln = "+".join(_label(d, pt, k, axis) for k in left)
+        rn = "+".join(_label(d, pt, k, axis) for k in right)
+        ln_en = " + ".join(_label(d, pt, k, axis, "en") for k in left)
+        rn_en = " + ".join(_label(d, pt, k, axis, "en") for k in right)
+        zh = ident.what.zh if ident.what else ("“{col}”栏：{lhs_names} 应等于 {rhs_names}" if axis == "rows"
+                                               else "“{row}”：{lhs_names} 应等于 {rhs_names}")
+        en = ident.what.en if ident.what else "{col}: {lhs_names} should equal {rhs_names}"
+        anchor = next((c for c in rcells if c is not None), None)
+        hits.append(Hit(anchor.span if anchor is not None else None, {
+            "what": zh.format(col=where_zh, row=where_zh, lhs_names=ln, rhs_names=rn),
+            "what_en": en.format(col=where_en, row=where_en, lhs_names=ln_en, rhs_names=rn_en),
+            "lhs": "+".join(_fmt(_v(c)) for c in lcells) + f"={_fmt(a)}",
+            "rhs": "+".join(_fmt(_v(c)) for c in rcells) + f"={_fmt(b)}",
+            "found": _fmt(a), "expected": _fmt(b)}))
+    return hits
+
+
+def _family_hits(pt: PrescribedTable, d: TableDef) -> list[Hit]:
+    """The 2008 table's 其中 structure: each part ≤ its total, and the parts add up to it (below
+    it only a warning when no catch-all row says the list is complete)."""
+    f = d.families
+    if f is None:
+        return []
+    hits = []
+    rows = pt.order
+    for parent, kids in pt.families:
+        prow = rows[parent]
+        plabel = prow.label
+        overlap = any(rx(x).search(plabel) for x in f.overlapping_parents)
+        exhaustive = any(rx(f.catch_all).search(rows[k].label) for k in kids)
+        for j, colkey in enumerate(pt.columns):
+            pc = prow.values[j] if j < len(prow.values) else None
+            if pc is None or pc.value is None:
+                continue
+            total = pc.value
+            col = pt.col_labels.get(colkey, colkey)
+            kid_cells = [rows[k].values[j] if j < len(rows[k].values) else None for k in kids]
+            for k, c in zip(kids, kid_cells):
+                if c is not None and c.value is not None and c.value > total:
+                    hits.append(Hit(c.span, {"what": f"“{rows[k].label}”（{col}）不应大于“{plabel}”",
+                                             "what_en": f"'{rows[k].label}' ({col}) exceeds its total '{plabel}'",
+                                             "expected": f"≤ {_fmt(total)}", "found": _fmt(c.value)}))
+            parts = [c.value for c in kid_cells if c is not None and c.value is not None]
+            if overlap or not parts:
+                continue
+            s = sum(parts)
+            if s != total and (s > total or exhaustive):
+                sev = None
+            elif s < total:
+                sev = "warning"
+            else:
+                continue
+            expr = "+".join(_fmt(x) for x in parts)
+            data = {"total": plabel, "col": col, "sum": _fmt(s), "expr": expr}
+            hits.append(Hit(pc.span, {"what": f.what.zh.format(**data), "what_en": f.what.en.format(**data),
+                                      "expected": _fmt(s), "found": _fmt(total)}, severity=sev))
+    return hits
+
+
+@check("table_identities", IdentityParams)
+def table_identities(ctx: Context, p: IdentityParams) -> list[Hit]:
+    """Fires where an identity of the table's definition fails (a total against its parts, a
+    balance across rows, an inequality); an identity with a part that was not identified is
+    not checked."""
+    ts, d = _tables(ctx), _def(ctx, p)
+    if d is None:
+        return []
+    hits: list[Hit] = []
+    for pt in ts.all(p.table):
+        if d.reader == "rows" and not readable(pt):
+            continue
+        if d.reader == "stats-2008" and p.group == "sums":
+            hits += _family_hits(pt, d)
+        for ident in d.identities:
+            if ident.group == p.group:
+                hits += _check_identity(pt, d, ident)
+    return hits
+
+
+# --------------------------------------------------------------------------- the text around the 2008 table
 
 class TextTableParams(Params):
-    row_hints: list[Regex]
+    table: str = "stats"
     figures: list[dict[str, Regex]]  # {text: regex with (?P<n>…), row: regex on the row label}
 
 
 @check("text_table_2008", TextTableParams)
 def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
-    """Fires when a figure stated in the text matches no cell of the table row that holds it."""
-    tables = [t for t in ctx.doc.tables if is_stats_table(t, p.row_hints)]
-    if not tables:
-        return []
-    t = tables[0]
-    g = _grid(t)
-    if g is None:
+    """Fires when the figures the text states for a table row match none of its cells.
+
+    A row's figure is often stated several times — for the whole agency and for its parts (各乡镇
+    主动公开…条) — so it fires only when no statement agrees with the table, on the first one."""
+    pt = _tables(ctx).get(p.table)
+    if pt is None:
         return []
     body = ctx.doc.body_text()
+    span = pt.span
     hits = []
+    by_row: dict[int, tuple[PrescribedRow, list[re.Match[str]]]] = {}
     for fig in p.figures:
-        row = next((r for r in t.rows[1:] if re.search(fig["row"], _label(r))), None)
+        row = pt.row_like(fig["row"])
         if row is None:
             continue
-        values = {row.cells[j].value for j in g.value_cols if j < len(row.cells)}
+        stated = by_row.setdefault(id(row), (row, []))[1]
         for m in re.finditer(fig["text"], body):
-            n = float(m.group("n"))
-            if in_part_clause(body, m.start(), r"其中|包括"):
-                continue
-            if n not in values:
-                cell = row.cells[g.year_col] if g.year_col is not None and g.year_col < len(row.cells) else row.cells[-1]
-                hits.append(Hit(Span(m.start("n"), m.end("n")), {
-                    "label": _label(row), "text_value": m.group("n"),
-                    "table_value": "/".join(_fmt(v) for v in sorted(x for x in values if x is not None))}))
+            if span is not None and span.start <= m.start() < span.end:
+                continue  # the table's own cells, flattened into the text
+            if not any(x.start("n") == m.start("n") for x in stated):
+                stated.append(m)
+    for row, stated in by_row.values():
+        values = set(pt.figures(row).values())
+        if any(float(m.group("n")) in values for m in stated):
+            continue  # the text agrees with the table somewhere; other statements are about parts
+        # a figure inside a 其中/包括 clause is a part's, not the row's
+        whole = [m for m in stated if not in_part_clause(body, m.start(), r"其中|包括")]
+        if not whole:
+            continue
+        m = min(whole, key=lambda x: x.start())
+        hits.append(Hit(Span(m.start("n"), m.end("n")), {
+            "label": row.label, "text_value": m.group("n"),
+            "table_value": "、".join(_fmt(v) for v in sorted(values)),
+            "table_value_en": ", ".join(_fmt(v) for v in sorted(values))},
+            variant="alternatives" if len(values) > 1 else None))
     return hits
 
 
@@ -286,21 +568,3 @@ def text_breakdown(ctx: Context, p: BreakdownParams) -> list[Hit]:
             hits.append(Hit(Span(m.start("n"), m.end("n")), {"total": total, "sum": s, "expr": expr,
                                                               "unit": m.group("u")}))
     return hits
-
-
-def stats_numbers(ctx: Context, hints: list[str]) -> dict[str, dict[str, float | None]] | None:
-    """The 2008 statistics table as {row label: {column header: number}}; None when absent."""
-    for t in ctx.doc.tables:
-        if not is_stats_table(t, hints):
-            continue
-        g = _grid(t)
-        if g is None:
-            return None
-        out: dict[str, dict[str, float | None]] = {}
-        for r in t.rows[1:]:
-            label = _label(r)
-            if label:
-                out[label] = {(g.header[j] if j < len(g.header) and g.header[j] else str(j + 1)):
-                              (r.cells[j].value if j < len(r.cells) else None) for j in g.value_cols}
-        return out
-    return None

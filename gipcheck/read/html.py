@@ -27,6 +27,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser  # extra "html"
 
 from .base import Extracted, InputError, Limits, SourceTable
+from ..lexicon import COLUMN_LABEL, REPORT_TITLE, TOP_HEADING
 from .text import decode
 
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]+)", re.I)
@@ -72,7 +73,7 @@ _BLOCK = {
     "body", "html", "details", "summary", "table",
 }
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_TOP_HEADING = TOP_HEADING
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 _SPACES = re.compile(r" {2,}")
 
@@ -410,7 +411,7 @@ def read_html(data: bytes, name: str, limits: Limits) -> Extracted:
     )
 
 
-_REPORT_TITLE = re.compile(r"政府信息公开.{0,12}(年度报告|年报)|信息公开工作年度报告|政务公开.{0,8}年度报告")
+_REPORT_TITLE = REPORT_TITLE  # gipcheck.lexicon: one definition of a report title
 
 
 def _page_title(tree: Any) -> str | None:
@@ -429,8 +430,8 @@ def _add_outside_title(walker: Any, tree: Any, container: Any, page_title: str |
     """Web pages often put the report's title above the content container (an h1, a
     .title block) or only in <title>. When the container's first lines hold no title, use
     the nearest such title, so a report is not said to lack one because of its page layout."""
-    head = "".join(walker.lines[:6])
-    if _REPORT_TITLE.search(head):
+    # a column label ("政府信息公开年报") in the first lines is not the title
+    if any(_REPORT_TITLE.search(line) and not COLUMN_LABEL.match(re.sub(r"\s+", "", line)) for line in walker.lines[:6]):
         return
     title, where = None, None
     for sel in ("h1", "h2", ".title", "#title", ".article-title", ".bt", ".tit"):

@@ -34,6 +34,7 @@ class ReportContext:
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     show_source: bool = True
     statistics: bool = False
+    quiet: bool = False  # findings only: no summary, no "no problems found" lines
 
 
 class Renderer(Protocol):

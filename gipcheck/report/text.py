@@ -10,16 +10,58 @@ from . import ReportContext
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "basis": "依据", "fix": "建议",
            "summary": "共检查 {files} 个文件：{errors} 个错误，{warnings} 个警告，{infos} 个提示",
-           "clean": "{path}：未发现问题", "where": "位置"},
+           "clean": "{path}：未发现问题", "where": "位置",
+           "hidden": "（另有 {n} 个问题被屏蔽指令或基线隐藏，未显示）"},
     "en": {"error": "error", "warning": "warning", "info": "info", "basis": "basis", "fix": "fix",
            "summary": "{files} file(s) checked: {errors} error(s), {warnings} warning(s), {infos} info(s)",
-           "clean": "{path}: no problems found", "where": "at"},
+           "clean": "{path}: no problems found", "where": "at",
+           "hidden": " ({n} more hidden by suppressions or the baseline)"},
 }
 _COLORS = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+EXCERPT_WIDTH = 74  # columns of report text under a finding: 80 with the "    | " gutter
+
+
+def clip(line: str, start: int, end: int, width: int = EXCERPT_WIDTH) -> tuple[str, int, int]:
+    """The part of ``line`` to show around the span [start, end), at most ``width`` columns
+    (a wide character counts two), with … where text was cut; returns the excerpt, the
+    columns before the marker and the marker's width. A span wider than the screen is shown
+    from its start, cut, and marked only as far as it is shown."""
+    ell = "⋯"  # U+22EF: one column on every terminal (… is "ambiguous" and two columns in CJK locales)
+    context = 10
+    if _width(line) <= width:
+        return line, _width(line[:start]), max(1, _width(line[start:end]))
+    lo = start
+    budget = width - 2 * _width(ell)
+    if _width(line[start:end]) > budget - context:
+        # the span alone does not fit: a little context before it, then as much of it as fits
+        while lo > 0 and _width(line[lo - 1:start]) <= context:
+            lo -= 1
+        hi = lo
+        while hi < len(line) and _width(line[lo:hi + 1]) <= budget:
+            hi += 1
+        prefix = ell if lo > 0 else ""
+        suffix = ell if hi < len(line) else ""
+        return prefix + line[lo:hi] + suffix, _width(prefix + line[lo:start]), max(1, _width(line[start:min(end, hi)]))
+    room = budget - _width(line[start:end])
+    hi = end
+    left, right = room // 2, room - room // 2
+    while lo > 0 and _width(line[lo - 1:start]) <= left:
+        lo -= 1
+    right += left - _width(line[lo:start])  # what the left did not use
+    while hi < len(line) and _width(line[end:hi + 1]) <= right:
+        hi += 1
+    if hi == len(line):  # the right did not use its share: give it back to the left
+        while lo > 0 and _width(line[lo - 1:hi]) <= budget:
+            lo -= 1
+    prefix = ell if lo > 0 else ""
+    suffix = ell if hi < len(line) else ""
+    return prefix + line[lo:hi] + suffix, _width(prefix + line[lo:start]), max(1, _width(line[start:end]))
 
 
 def _source_note(f: Finding, lang: str) -> str:
@@ -50,12 +92,9 @@ def render_finding(fr: FileResult, f: Finding, ctx: ReportContext, style) -> lis
             start = max(0, f.column - 1)
             end = f.end_column - 1 if f.end_line == f.line else len(line)
             end = max(start + 1, min(end, len(line)))
-            lo = max(0, start - 30)
-            hi = min(len(line), end + 30)
-            shown = ("…" if lo else "") + line[lo:hi] + ("…" if hi < len(line) else "")
-            pad = _width(("…" if lo else "") + line[lo:start])
-            out.append("    | " + shown.replace("\t", " "))
-            out.append("    | " + " " * pad + style("^" * max(1, _width(line[start:end])), _COLORS[f.severity]))
+            shown, pad, mark = clip(line.replace("\t", " "), start, end)
+            out.append("    | " + shown)
+            out.append("    | " + " " * pad + style("^" * mark, _COLORS[f.severity]))
     if f.basis:
         out.append(f"    {lab['basis']}: {f.basis}")
     if f.fix:
@@ -66,7 +105,7 @@ def render_finding(fr: FileResult, f: Finding, ctx: ReportContext, style) -> lis
 def render_file(fr: FileResult, ctx: ReportContext, style=None) -> str:
     style = style or (lambda text, _s: text)
     if not fr.findings:
-        return _LABELS[ctx.lang]["clean"].format(path=fr.path) + "\n"
+        return "" if ctx.quiet else _LABELS[ctx.lang]["clean"].format(path=fr.path) + "\n"
     lines: list[str] = []
     for f in fr.findings:
         lines.extend(render_finding(fr, f, ctx, style))
@@ -75,16 +114,25 @@ def render_file(fr: FileResult, ctx: ReportContext, style=None) -> str:
 
 def render(run: RunResult, ctx: ReportContext) -> str:
     style = _rich_style() if ctx.color else None
-    parts = [render_file(fr, ctx, style) for fr in run.files]
-    parts.append(_LABELS[ctx.lang]["summary"].format(**run.summary()) + "\n")
+    parts = [p for p in (render_file(fr, ctx, style) for fr in run.files) if p]
+    if not ctx.quiet:
+        parts.append(summary_line(run, ctx.lang) + "\n")
     return "\n".join(parts)
+
+
+def summary_line(run: RunResult, lang: str) -> str:
+    """The counts, and how many findings a suppression or the baseline hid (so a baseline
+    never makes a report look cleaner than it is)."""
+    lab = _LABELS[lang]
+    hidden = sum(fr.suppressed for fr in run.files)
+    return lab["summary"].format(**run.summary()) + (lab["hidden"].format(n=hidden) if hidden else "")
 
 
 def _rich_style():
     from rich.text import Text  # only loaded when colour is wanted (import costs ~50 ms)
     from rich.console import Console
 
-    console = Console(force_terminal=True, highlight=False)
+    console = Console(force_terminal=True, highlight=False, no_color=False)  # asked for: --color or a terminal without NO_COLOR
 
     def style(text: str, s: str) -> str:
         with console.capture() as cap:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...lexicon import HEADING_START as _LEXICON_HEADING_START
 from .chars import _Line, _join
 from .grids import _Table
 
 # Sentence-final punctuation (a colon or semicolon at a line end is left to the layout tests).
 _SENTENCE_END = re.compile(r"[。！？!?…]['\"”’」』）)\]】]*$")
 _LEADING_WORD = re.compile(r"[\x21-\x7e]+")
-HEADING_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[)）]|\d{1,3}[、.．](?!\d)|"
-    r"[（(]\d{1,3}[)）]|[①-⑳⑴-⒇]|第[一二三四五六七八九十百\d]+[章节部分条]|附件|附表|附录)"
-)
+HEADING_START = _LEXICON_HEADING_START  # gipcheck.lexicon: the heading markers, defined once
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－~～·•\s]*\d{1,3}[-—–－~～·•\s]*|[-—–－]?\s*第\s*\d{1,4}\s*页\s*[-—–－]?(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
     r"共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4}|"
