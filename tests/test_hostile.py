@@ -83,7 +83,7 @@ def test_declaration_spans_are_what_the_old_pattern_found(text: str) -> None:
     from gipcheck.checks.structure import _declaration_spans
 
     para = SimpleNamespace(text=text, span=SimpleNamespace(start=7))
-    ctx = SimpleNamespace(doc=SimpleNamespace(intro=[para], paragraphs=[]))
+    ctx = SimpleNamespace(doc=SimpleNamespace(intro=[para], paragraphs=[], cache={}))
     old = [(7 + m.start(), 7 + m.end()) for m in re.finditer(r"[^。]*(?:组成|包括|包含|分为|构成)[^。]*", text)
            if re.search(r"(本|全文|报告)", m.group(0))]
     assert _declaration_spans(ctx) == old
