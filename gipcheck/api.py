@@ -1,25 +1,41 @@
-"""The library API: check or parse one report, or many, without the CLI.
+"""The library API: check or parse one report, or many, without the CLI — and the same as the CLI.
 
     >>> import gipcheck
-    >>> result = gipcheck.check("年报.docx")          # a path
-    >>> result = gipcheck.check_text("…report text…")  # or text
+    >>> result = gipcheck.check("年报.docx")          # a path: its closest .gipcheck.yaml applies
+    >>> result = gipcheck.check_text("…report text…")  # or text, with the options given and nothing else
     >>> [f.rule for f in result.findings]
+    >>> for r in gipcheck.check_paths(["reports/"], jobs=2):   # many, in input order, as they finish
+    ...     print(r.path, r.failed)
+
+``check`` and ``check_paths`` resolve each file's settings as ``gipcheck check`` does
+(:mod:`gipcheck.settings`: configuration found upward, ``config=``/``isolated=``, limits,
+baseline, fail-on); ``check_file``/``check_text``/``check_extracted`` take resolved
+:class:`Options` and read no configuration.
 """
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from concurrent.futures import Executor
 from pathlib import Path
-from typing import Iterable, Iterator, Literal
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from . import suppress
 from .ast import Document
 from .engine import Selection, analyse, check_document
 from .model import SEVERITIES, FileResult, Finding, RunResult, Severity
-from .ruleids import LANGS, PROFILES, check_choice, resolve, resolve_all
-from .read import Extracted, InputError, Limits, display_name, read_path
+from .ruleids import check_choice, resolve, resolve_all
+from .read import Extracted, InputError, Limits, display_name, read_bytes, read_path
 from .rules import RuleSet, load_rules
+from .settings import Lang, Options, Profile, Settings
+from .settings import resolve as resolve_settings
+
+if TYPE_CHECKING:
+    from .batch import BatchCheck, Job
+
+__all__ = ["Lang", "Options", "Profile", "Settings", "check", "check_bytes", "check_extracted", "check_file",
+           "check_paths", "check_text", "expand_paths", "loaded_rules", "names_a_path", "options", "parse",
+           "resolve_settings", "rules", "run"]
 
 __version__ = "0.1.0"
 
@@ -34,30 +50,14 @@ def rules(extra: Iterable[str | os.PathLike[str]] = ()) -> RuleSet:
     return _RULES[key]
 
 
-Profile = Literal["gip-2008", "gip-2019", "gip-2021"]
-Lang = Literal["zh", "en"]
-
-
-@dataclass
-class Options:
-    """How to check: the profile (None: from the report year), the message language, which
-    rules run (:class:`Selection`), extra rule files and reading limits. A profile or language
-    gipcheck does not know is a ValueError here, not a silent default."""
-
-    profile: Profile | None = None
-    lang: Lang = "zh"
-    selection: Selection = field(default_factory=Selection)
-    extra_rules: tuple[str, ...] = ()
-    limits: Limits = field(default_factory=Limits)
-
-    def __post_init__(self) -> None:
-        check_choice(self.profile, PROFILES, "profile")
-        check_choice(self.lang, LANGS, "lang")
-
+def loaded_rules() -> dict[tuple[str, ...], RuleSet]:
+    """Every rule set loaded so far in this process (reporters describe the rules of all of them)."""
+    return dict(_RULES)
 
 def options(*, profile: Profile | None = None, lang: Lang = "zh", select: Iterable[str] | None = None,
             ignore: Iterable[str] = (), extend_select: Iterable[str] = (), severity: dict[str, Severity] | None = None,
-            extra_rules: Iterable[str | os.PathLike[str]] = (), limits: Limits | None = None) -> Options:
+            extra_rules: Iterable[str | os.PathLike[str]] = (), limits: Limits | None = None,
+            fail_on: Severity = "error") -> Options:
     """Options from keyword arguments, every rule selector checked against the loaded rules
     (ids, prefixes such as GIP4 or a province's FJ, names such as title-missing, ALL): an unknown
     one raises :class:`~gipcheck.ruleids.UnknownRule` (a ValueError) with a "did you mean"."""
@@ -68,7 +68,8 @@ def options(*, profile: Profile | None = None, lang: Lang = "zh", select: Iterab
     sel = Selection(resolve_all(select or [], rs, "select"), resolve_all(ignore, rs, "ignore"),
                     resolve_all(extend_select, rs, "extend_select"),
                     {resolve(k, rs, "severity"): v for k, v in (severity or {}).items()})
-    return Options(profile=profile, lang=lang, selection=sel, extra_rules=extra, limits=limits or Limits())
+    return Options(profile=profile, lang=lang, selection=sel, extra_rules=extra, limits=limits or Limits(),
+                   fail_on=fail_on)
 
 
 def _basis(rule, lang: str) -> str | None:
@@ -81,9 +82,7 @@ def _unreadable(path: str, err: InputError, ruleset: RuleSet, opts: Options) -> 
     severity = opts.selection.severity_for(err.rule) or (rule.severity if rule else "error")
     name = rule.name if rule else ""
     findings = [Finding(err.rule, severity, err.message(opts.lang), 1, 1, 1, 1, _basis(rule, opts.lang), name)]
-    if err.rule != "GIP001":
-        return FileResult(path, None, None, findings)
-    return FileResult(path, None, None, findings)
+    return FileResult(path, None, None, findings, fail_on=opts.fail_on)
 
 
 def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | None = None) -> FileResult:
@@ -97,8 +96,43 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     findings, suppressed = _suppress(findings, lines, extracted, ruleset, opts)
     from .report.grids import table_grids
 
-    return FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed,
-                      table_grids(doc))
+    result = FileResult(path, profile, facts.to_json(doc), findings, extracted.format, evidence, lines, suppressed,
+                        table_grids(doc), fail_on=opts.fail_on)
+    if opts.cross:
+        result.summary = _summary(doc, facts, profile, path, findings, ruleset, opts)
+    return result
+
+
+def _summary(doc: Document, facts: Any, profile: str, path: str, findings: list[Finding], ruleset: RuleSet,
+             opts: Options) -> Any:
+    from .cross import summarize
+    from .deadline import legal_deadline
+
+    judged = facts.publication_date or (doc.signature.date if doc.signature else None)
+    due = None
+    late = next((c for c in ruleset.checks_for(profile) if c.entry.rule == "GIP504"), None)
+    if late is not None and facts.report_year:
+        agency = facts.agency or (doc.signature.agency if doc.signature else None)
+        due, _kind = legal_deadline(agency, facts.report_year, late.params.kinds, late.params.deadlines)
+    cross_rules = tuple(dict.fromkeys(c.entry.rule for c in ruleset.cross_checks))
+    return summarize(doc, facts, profile, path, findings, ruleset.vocabulary, (judged, due), opts, cross_rules)
+
+
+def cross_check(results: list[FileResult], opts: Options | None = None,
+                previous: dict[str, str] | None = None) -> list[FileResult]:
+    """Add the cross-report findings (GIP701–GIP704) to ``results`` (checked with ``cross=True``).
+
+    ``previous`` maps a report's path to the path of the same agency's previous report, when
+    the user named it (``--previous``); otherwise histories are found by agency and year.
+    """
+    from .cross import cross_findings
+
+    opts = opts or Options()
+    extra = cross_findings([r.summary for r in results], rules(opts.extra_rules), previous)
+    for r in results:
+        if r.path in extra:
+            r.findings = sorted(r.findings + extra[r.path], key=Finding.sort_key)
+    return results
 
 
 def _notes(extracted: Extracted, ruleset: RuleSet, opts: Options) -> list[Finding]:
@@ -137,12 +171,39 @@ def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, r
     return suppress.apply(findings, directives, unused)
 
 
+def check_example(text: str, opts: Options | None = None, *, previous: str | None = None,
+                  other: str | None = None) -> FileResult:
+    """Check a rule example: ``text`` alone, or with last year's report (``previous``) or another
+    agency's report (``other``) beside it, so the cross-report rules have their second report."""
+    opts = opts or Options()
+    if previous is None and other is None:
+        return check_extracted(Extracted(text=text), "<example>", opts)
+    import dataclasses
+
+    copts = dataclasses.replace(opts, cross=True)
+    second = "<previous>" if previous is not None else "<other>"
+    results = [check_extracted(Extracted(text=previous if previous is not None else other or ""), second, copts),
+               check_extracted(Extracted(text=text), "<example>", copts)]
+    cross_check(results, copts, {"<example>": "<previous>"} if previous is not None else None)
+    return results[1]
+
+
 def check_file(path: str | os.PathLike[str], opts: Options | None = None) -> FileResult:
     """Check one file; an unreadable file gives a result with one GIP001 finding, not an exception."""
     opts = opts or Options()
     name = display_name(path)  # a non-UTF-8 file name must not break a UTF-8 report
     try:
         extracted = read_path(path, opts.limits)
+    except InputError as err:
+        return _unreadable(name, err, rules(opts.extra_rules), opts)
+    return check_extracted(extracted, name, opts)
+
+
+def check_bytes(data: bytes, name: str = "-", opts: Options | None = None) -> FileResult:
+    """Check a report given as bytes (stdin, an upload): its format and encoding are detected as for a file."""
+    opts = opts or Options()
+    try:
+        extracted = read_bytes(data, name, opts.limits)
     except InputError as err:
         return _unreadable(name, err, rules(opts.extra_rules), opts)
     return check_extracted(extracted, name, opts)
@@ -169,21 +230,34 @@ def names_a_path(value: str | os.PathLike[str]) -> bool:
             and not _SENTENCE.search(value))
 
 
-def check(path_or_text: str | os.PathLike[str], *, profile: Profile | None = None, lang: Lang = "zh",
+def check(path_or_text: str | os.PathLike[str], *, profile: Profile | None = None, lang: Lang | None = None,
           select: Iterable[str] | None = None, ignore: Iterable[str] = (), extend_select: Iterable[str] = (),
           severity: dict[str, Severity] | None = None, extra_rules: Iterable[str | os.PathLike[str]] = (),
-          limits: Limits | None = None) -> FileResult:
-    """Check one report, given as a path or as its text (see :func:`names_a_path`).
+          limits: Limits | None = None, config: str | os.PathLike[str] | None = None, isolated: bool = False,
+          fail_on: Severity | None = None, baseline: str | os.PathLike[str] | None = None) -> FileResult:
+    """Check one report, given as a path or as its text (see :func:`names_a_path`), as ``gipcheck check`` would.
 
+    Settings are resolved as the command line resolves them (:mod:`gipcheck.settings`): the
+    configuration closest to the file (for text: to the current folder, like ``gipcheck check -``),
+    or ``config``, or none with ``isolated``; the keyword arguments play the part of the flags.
     ``select``/``ignore``/``extend_select`` take rule ids, prefixes (``GIP4``) or names
     (``title-missing``); ``severity`` maps them to ``"error"``/``"warning"``/``"info"``;
-    ``extra_rules`` are rule files (a province's own rules). Unknown profiles, languages or
-    rules raise ValueError; an unreadable or missing file is a result with one GIP001 finding."""
-    opts = options(profile=profile, lang=lang, select=select, ignore=ignore, extend_select=extend_select,
-                   severity=severity, extra_rules=extra_rules, limits=limits)
+    ``extra_rules`` are rule files (a province's own rules); ``baseline`` a baseline file whose
+    findings are hidden; ``result.failed`` applies the fail-on severity. Unknown profiles,
+    languages or rules raise ValueError; an unreadable or missing file is a result with one GIP001
+    finding."""
+    settings = Settings(profile=profile, lang=lang, select=tuple(select) if select is not None else None,
+                        extend_select=tuple(extend_select), ignore=tuple(ignore), severity=dict(severity or {}),
+                        rules=tuple(str(r) for r in extra_rules), limits=limits,
+                        config=str(config) if config is not None else None, isolated=isolated, fail_on=fail_on,
+                        baseline=str(baseline) if baseline is not None else None)
     if names_a_path(path_or_text):
-        return check_file(path_or_text, opts)
-    return check_extracted(Extracted(text=str(path_or_text)), "<text>", opts)
+        return next(iter(check_paths([path_or_text], settings, jobs=1)))
+    opts = resolve_settings(".", settings)
+    fr = check_extracted(Extracted(text=str(path_or_text)), "<text>", opts)
+    if baseline is not None:
+        _apply_baseline(fr, _load_baseline(baseline))
+    return fr
 
 
 def check_text(text: str, *, profile: Profile | None = None, lang: Lang = "zh", select: Iterable[str] | None = None,
@@ -211,28 +285,165 @@ REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".docx", ".doc", ".wps", ".odt", 
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
-    """Files as given; directories walked (sorted) for report files."""
+    """Files as given; directories walked (sorted) for report files, hidden ones skipped.
+
+    A path that cannot even be looked at (a symlink loop, a folder we may not enter) is passed on
+    as given, so that its reader names it in one GIP001 and the other files are checked.
+    """
     for p in paths:
         path = Path(p)
         try:
             is_dir = path.is_dir()
-        except OSError:  # inside an unreadable folder, a loop: read_path gives it one GIP001
+        except (OSError, RuntimeError):
             is_dir = False
-        if is_dir:
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not any(
-                        part.startswith(".") for part in f.relative_to(path).parts):
-                    yield str(f)
-        else:
+        if not is_dir:
             yield str(p)
+            continue
+        try:
+            found = sorted(path.rglob("*"))
+        except (OSError, RuntimeError):
+            yield str(p)
+            continue
+        for f in found:
+            try:
+                wanted = f.suffix.lower() in REPORT_SUFFIXES and not any(
+                    part.startswith(".") for part in f.relative_to(path).parts) and f.is_file()
+            except (OSError, RuntimeError):
+                wanted = True
+            if wanted:
+                yield str(f)
 
 
-def check_paths(paths: Iterable[str | os.PathLike[str]], opts: Options | None = None) -> Iterator[FileResult]:
-    """Check many files, one result at a time; a bad file never stops the rest."""
-    opts = opts or Options()
-    for p in expand_paths(paths):
-        yield check_file(p, opts)
+def _load_baseline(baseline: str | os.PathLike[str] | dict) -> dict[str, dict[str, int]]:
+    from . import baseline as bl  # raises BaselineError: a bad baseline file is the caller's mistake
+
+    return baseline if isinstance(baseline, dict) else bl.load(str(baseline))
 
 
-def run(paths: Iterable[str | os.PathLike[str]], opts: Options | None = None) -> RunResult:
-    return RunResult(list(check_paths(paths, opts)), __version__)
+def summary_records(paths: Iterable[str | os.PathLike[str]], settings: Settings | Options | None = None, *,
+                    jobs: int | None = None, previous: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The evaluator's summary of many reports as plain records (what ``gipcheck summary`` writes):
+    ``reports`` (one per file: identity, dates, counts per severity and rule, main figures,
+    ratios, repeat rate against last year), ``by_rule`` and ``by_agency``."""
+    from .cross.records import records
+
+    files = list(expand_paths(paths))
+    if not files:
+        return records([])
+    settings, check = _cross_report(files, settings, previous, force=True)
+    results = list(check_paths(files, settings, jobs=jobs, lines=False, cross_report=False))
+    extra = check.finish([(r.path, r.summary) for r in results])
+    for r in results:
+        r.grids = []  # the summary keeps the small per-report record, not the text
+        if r.path in extra:
+            r.findings = sorted(r.findings + extra[r.path], key=Finding.sort_key)
+    prev = check.previous
+    return records(results, {r.path: prev.path for r in results} if prev else None, [prev] if prev else [])
+
+
+def _apply_baseline(fr: FileResult, known: dict[str, dict[str, int]]) -> None:
+    from . import baseline as bl
+
+    fr.suppressed += bl.filter_file(fr, known)
+
+
+def _jobs(paths: Sequence[str], settings: Settings | Options | None, keep_lines: bool = True) -> Iterator[Job]:
+    """One job per file, its settings resolved here as it is about to be submitted."""
+    import sys
+
+    from .batch import Job
+    from .settings import Resolver
+
+    resolver = None if isinstance(settings, Options) else Resolver(settings)
+    for p in paths:
+        opts = settings if resolver is None else resolver.options(p)
+        rules(opts.extra_rules)  # here, not in a worker: a bad rule file is the caller's error (exit 2)
+        if p == "-":
+            name = settings.stdin_filename if isinstance(settings, Settings) and settings.stdin_filename else "-"
+            # capped: `gipcheck check - < /dev/zero` must end in one finding, not an out-of-memory kill
+            yield Job(name, opts, sys.stdin.buffer.read(opts.limits.max_file_bytes + 1), keep_lines)
+        else:
+            yield Job(p, opts, None, keep_lines)
+
+
+def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Options | None = None, *,
+                jobs: int | None = None, executor: Executor | None = None,
+                batch_checks: Sequence["BatchCheck"] = (), lines: bool = True,
+                cross_report: bool | None = None, previous: str | os.PathLike[str] | None = None) -> Iterator[FileResult]:
+    """Check many files (folders are walked; ``-`` is stdin); yield one result per file in input
+    order, each as soon as it and those before it are done; a bad file never stops the rest.
+
+    ``settings`` (:class:`Settings`) says what overrides each file's configuration, as the command
+    line does; a resolved :class:`Options` is used as-is for every file, with no configuration read.
+    ``jobs``: worker processes (default: every core; 1 checks here, in this process); ``executor``:
+    any ``concurrent.futures.Executor`` instead (``distributed.Client(...).get_executor()`` runs the
+    batch on a Dask cluster; its workers must see the same paths; ``jobs`` then sets how many files are
+    in flight, four per job). ``batch_checks`` see every
+    report (:class:`gipcheck.batch.BatchCheck`); their findings follow the per-file results, as one
+    more result per path with ``stage == "batch"``. ``lines=False`` leaves ``result.lines`` (the text)
+    empty, so results cost less to send back from workers, when nothing will show the text.
+
+    ``cross_report``: run the cross-report rules (GIP701–GIP704) over the reports — by default when
+    there are two or more, or a ``previous`` one: last year's report of the same agency, read as
+    context (it gets no findings of its own). Their findings come as batch-stage results.
+    """
+    from . import batch
+
+    files = list(expand_paths(paths))  # names only (a few MB for 100,000 files); the work is lazy
+    if cross_report is None:
+        cross_report = len(files) >= 2 or previous is not None
+    if cross_report and files:
+        settings, check = _cross_report(files, settings, previous)
+        if check is not None:
+            batch_checks = tuple(batch_checks) + (check,)
+    known = None
+    if isinstance(settings, Settings) and settings.baseline:
+        known = _load_baseline(settings.baseline)
+        lines = True  # the baseline matches findings by the text of their line
+    workers = jobs if jobs is not None else batch.default_workers()
+    if len(files) < 2 and executor is None:
+        workers = 1
+    for fr in batch.run(_jobs(files, settings, lines), workers=max(1, workers), executor=executor, checks=batch_checks):
+        if known is not None:
+            _apply_baseline(fr, known)
+        yield fr
+
+
+def _cross_report(files: list[str], settings: Settings | Options | None,
+                  previous: str | os.PathLike[str] | None, force: bool = False) -> tuple[Settings | Options, Any]:
+    """The settings that keep a summary of each report, and the batch check that compares them
+    (None, and the settings unchanged, when the first file's settings turn every GIP7 rule off)."""
+    import dataclasses
+
+    from .cross import CrossReportCheck
+
+    if isinstance(settings, Options):
+        first = settings
+    else:
+        first = resolve_settings(files[0] if files[0] != "-" else ((settings and settings.stdin_filename) or "."), settings)
+    if not force and previous is None and not any(first.selection.enabled(c.entry.rule) for c in rules(first.extra_rules).cross_checks):
+        return settings, None
+    settings = dataclasses.replace(settings or Settings(), cross=True)
+    prev = None
+    if previous is not None:
+        popts = settings if isinstance(settings, Options) else resolve_settings(str(previous), settings)
+        prev = check_file(previous, dataclasses.replace(popts, cross=True)).summary
+    return settings, CrossReportCheck(first.extra_rules, prev)
+
+
+def run(paths: Iterable[str | os.PathLike[str]], settings: Settings | Options | None = None, *,
+        jobs: int | None = None, executor: Executor | None = None,
+        batch_checks: Sequence["BatchCheck"] = (), cross_report: bool | None = None,
+        previous: str | os.PathLike[str] | None = None) -> RunResult:
+    """All results of :func:`check_paths` in one :class:`RunResult`, batch findings merged into their files."""
+    files: list[FileResult] = []
+    by_path: dict[str, FileResult] = {}
+    for fr in check_paths(paths, settings, jobs=jobs, executor=executor, batch_checks=batch_checks,
+                          cross_report=cross_report, previous=previous):
+        if fr.stage == "batch" and fr.path in by_path:
+            target = by_path[fr.path]
+            target.findings = sorted(target.findings + fr.findings, key=Finding.sort_key)
+            continue
+        by_path.setdefault(fr.path, fr)
+        files.append(fr)
+    return RunResult(files, __version__)

@@ -25,17 +25,29 @@ def fingerprint(f: Finding, lines: list[str]) -> str:
     return hashlib.sha1(f"{f.rule}\0{f.message}\0{text}".encode("utf-8")).hexdigest()[:16]
 
 
-def write(run: RunResult, path: str) -> int:
-    files: dict[str, dict[str, int]] = {}
-    total = 0
-    for fr in run.files:
+class Recorder:
+    """Fingerprints collected as results pass (a streamed run keeps no results), written at the end."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, Counter[str]] = {}
+
+    def add(self, fr: FileResult) -> None:
         counts = Counter(fingerprint(f, fr.lines) for f in fr.findings)
         if counts:
-            files[_key(fr.path)] = dict(sorted(counts.items()))
-            total += sum(counts.values())
-    Path(path).write_text(json.dumps({"schema": SCHEMA, "files": files}, ensure_ascii=False, indent=1) + "\n",
-                          encoding="utf-8")
-    return total
+            self.files.setdefault(_key(fr.path), Counter()).update(counts)
+
+    def write(self, path: str) -> int:
+        files = {k: dict(sorted(v.items())) for k, v in self.files.items()}
+        Path(path).write_text(json.dumps({"schema": SCHEMA, "files": files}, ensure_ascii=False, indent=1) + "\n",
+                              encoding="utf-8")
+        return sum(sum(v.values()) for v in self.files.values())
+
+
+def write(run: RunResult, path: str) -> int:
+    rec = Recorder()
+    for fr in run.files:
+        rec.add(fr)
+    return rec.write(path)
 
 
 class BaselineError(Exception):

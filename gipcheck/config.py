@@ -17,7 +17,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .read.base import Limits
 from .ruleids import well_shaped
 from .rules import RuleFileError, _line_of, _strip_lines, load_yaml, read_yaml_text
 
@@ -51,16 +50,6 @@ class LimitsConfig(BaseModel):
     max_line_chars: int | None = Field(default=None, gt=0)
     max_html_depth: int | None = Field(default=None, gt=0)
     max_seconds: float | None = Field(default=None, gt=0)
-
-    def apply(self, limits: Limits) -> Limits:
-        """The reader's limits with this configuration's values put in."""
-        for key, value in (("max_file_bytes", self.max_file_mb), ("max_unzipped_bytes", self.max_unzipped_mb)):
-            if value:
-                setattr(limits, key, value * 1024 * 1024)
-        for key in ("max_pages", "max_line_chars", "max_html_depth", "max_seconds"):
-            if getattr(self, key):
-                setattr(limits, key, getattr(self, key))
-        return limits
 
 
 def _selector(item: Any) -> str:

@@ -5,9 +5,13 @@ from .rules import RuleSet
 
 _H = {
     "zh": {"what": "检查内容", "why": "为什么", "basis": "依据", "fix": "如何修改", "fail": "会报告的示例",
-           "pass": "不会报告的示例", "severity": "默认级别", "profiles": "适用", "message": "提示信息（示例）"},
+           "pass": "不会报告的示例", "severity": "默认级别", "profiles": "适用", "message": "提示信息（示例）",
+           "across": "跨报告（同一单位上一年度的报告，或同批其他单位的报告）", "previous": "上一年度的报告",
+           "other": "其他单位的报告"},
     "en": {"what": "What it does", "why": "Why", "basis": "Basis", "fix": "How to fix", "fail": "Example that fires",
-           "pass": "Example that passes", "severity": "Default severity", "profiles": "Profiles", "message": "Message (example)"},
+           "pass": "Example that passes", "severity": "Default severity", "profiles": "Profiles", "message": "Message (example)",
+           "across": "across reports (the same agency's previous report, or other agencies' reports in the run)",
+           "previous": "Last year's report", "other": "Another agency's report"},
 }
 
 
@@ -15,7 +19,9 @@ _SEVERITY = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
              "en": {"error": "error", "warning": "warning", "info": "info"}}
 
 
-def _profiles(rs: RuleSet, rid: str) -> str:
+def _profiles(rs: RuleSet, rid: str, lang: str = "en") -> str:
+    if any(c.entry.rule == rid for c in rs.cross_checks):
+        return _H[lang]["across"]
     ps: set[str] = set()
     for c in rs.checks:
         if c.entry.rule == rid:
@@ -42,7 +48,14 @@ def example_message(rs: RuleSet, rid: str, lang: str = "zh") -> str:
         if ex.fail is None:
             continue
         try:
-            *_, findings = check_document(Extracted(text=ex.fail), rs, profile=ex.profile, sel=Selection([rid]), lang=lang)
+            if ex.previous is not None or ex.other is not None:  # a cross-report rule: two reports
+                from .api import Options, check_example
+
+                findings = check_example(ex.fail, Options(profile=ex.profile, lang=lang, selection=Selection([rid])),
+                                         previous=ex.previous, other=ex.other).findings
+            else:
+                *_, findings = check_document(Extracted(text=ex.fail), rs, profile=ex.profile, sel=Selection([rid]),
+                                              lang=lang)
         except Exception:  # noqa: BLE001 - documentation must not fail on one example
             continue
         for f in findings:
@@ -59,7 +72,7 @@ def explain(rs: RuleSet, rid: str, lang: str = "zh", markdown: bool = False) -> 
     g = lambda t: getattr(t, lang) if t else None  # noqa: E731
     head = f"## {r.id} `{r.name}`" if markdown else f"{r.id} {r.name}"
     out = [head, "", g(r.summary), "",
-           f"- {h['severity']}: {_SEVERITY[lang][r.severity]}", f"- {h['profiles']}: {_profiles(rs, rid)}",
+           f"- {h['severity']}: {_SEVERITY[lang][r.severity]}", f"- {h['profiles']}: {_profiles(rs, rid, lang)}",
            f"- {h['message']}: {example_message(rs, rid, lang)}"]
     if r.basis:
         out.append(f"- {h['basis']}: {g(r.basis)}")
@@ -70,6 +83,11 @@ def explain(rs: RuleSet, rid: str, lang: str = "zh", markdown: bool = False) -> 
     fails = [e for e in r.examples if e.fail]
     passes = [e for e in r.examples if e.pass_]
     if fails:
+        second = (("previous", fails[0].previous) if fails[0].previous else
+                  ("other", fails[0].other) if fails[0].other else (None, None))
+        if second[0]:
+            out += ["", f"### {h[second[0]]}" if markdown else f"{h[second[0]]}:", "```text" if markdown else "",
+                    _short(second[1]), "```" if markdown else ""]
         out += ["", f"### {h['fail']}" if markdown else f"{h['fail']}:", "```text" if markdown else "",
                 _short(fails[0].fail), "```" if markdown else ""]
     if passes and len(passes[0].pass_) < 400:

@@ -48,6 +48,8 @@ class Example(BaseModel):
     fail: str | None = None
     pass_: str | None = Field(default=None, alias="pass")
     fail_hex: str | None = None  # raw bytes, for input-level rules (GIP001)
+    previous: str | None = None  # cross-report rules: the same agency's report of the year before
+    other: str | None = None  # cross-report rules: another agency's report in the same run
 
 
 class RuleEntry(BaseModel):
@@ -89,6 +91,7 @@ class RuleFile(BaseModel):
     rules: list[RuleEntry] = Field(default_factory=list)
     profiles: list[ProfileInfo] = Field(default_factory=list)
     checks: list[CheckEntry] = Field(default_factory=list)
+    cross_checks: list[CheckEntry] = Field(default_factory=list)  # across reports (GIP7)
     vocabulary: dict[str, Any] = Field(default_factory=dict)
     tables: list[TableDef] = Field(default_factory=list)  # table definitions (rules/tables/*.yaml)
 
@@ -108,6 +111,7 @@ class RuleSet:
     checks: list[Check]
     vocabulary: dict[str, Any]
     files: list[str] = field(default_factory=list)
+    cross_checks: list[Check] = field(default_factory=list)
     tables: list[TableDef] = field(default_factory=list)
 
     def checks_for(self, profile: str) -> list[Check]:
@@ -367,11 +371,11 @@ def _check_supplied(message: Text, kind: str, supplied: set[str] | None, path: P
 
 
 def _load_rules(files: list[Path]) -> RuleSet:
-    from .checks import REGISTRY, load_all
+    from .checks import CROSS_REGISTRY, REGISTRY, load_all
 
     load_all()
     rs = RuleSet({}, {}, [], {})
-    pending: list[tuple[CheckEntry, Any, Path, int]] = []
+    pending: list[tuple[CheckEntry, Any, Path, int, bool]] = []
     table_defs: list[tuple[TableDef, Path, int]] = []
     for path in files:
         parsed, raw = load_file(path)
@@ -387,7 +391,9 @@ def _load_rules(files: list[Path]) -> RuleSet:
             rs.profiles[p.id] = p
         _merge_vocab(rs.vocabulary, parsed.vocabulary)
         for i, c in enumerate(parsed.checks):
-            pending.append((c, raw, path, _line_of(raw, ("checks", i))))
+            pending.append((c, raw, path, _line_of(raw, ("checks", i)), False))
+        for i, c in enumerate(parsed.cross_checks):
+            pending.append((c, raw, path, _line_of(raw, ("cross_checks", i)), True))
         for i, t in enumerate(parsed.tables):
             for p in t.profiles or []:
                 if p not in PROFILES:
@@ -403,25 +409,26 @@ def _load_rules(files: list[Path]) -> RuleSet:
     rs.tables = done
     builtin_files = {str(p) for p in default_files()}
     builtin: dict[str, set[str]] = {}
-    for c, raw, path, line in pending:
+    for c, raw, path, line, _cross in pending:
         if str(path) in builtin_files and c.rule in rs.rules:
             rule = rs.rules[c.rule]
             used = placeholders(c.message or rule.message)
             for v in rule.variants.values():
                 used |= placeholders(v)
             builtin.setdefault(c.check, set()).update(used)
-    for c, raw, path, line in pending:
+    for c, raw, path, line, cross in pending:
         unknown = [p for p in c.profiles or [] if p not in rs.profiles]
         if unknown:  # the profiles are those rules/*.yaml declare (with their years): one list
             raise RuleFileError(str(path), line, f"unknown profile {unknown[0]!r} (known: {', '.join(rs.profiles)})")
+        registry = CROSS_REGISTRY if cross else REGISTRY
         if c.rule not in rs.rules:
             raise RuleFileError(str(path), line, f"check names rule {c.rule!r}, which no rule file defines")
-        if c.check not in REGISTRY:
-            raise RuleFileError(str(path), line, f"unknown check {c.check!r} (known: {', '.join(sorted(REGISTRY))})")
+        if c.check not in registry:
+            raise RuleFileError(str(path), line, f"unknown check {c.check!r} (known: {', '.join(sorted(registry))})")
         if c.message is not None:
             _well_formed(c.message, "message", path, line)
             _check_placeholders(c.message, rs.rules[c.rule], path, line)
-        spec = REGISTRY[c.check]
+        spec = registry[c.check]
         _check_supplied(c.message or rs.rules[c.rule].message, c.check, _supplied(spec, builtin), path, line)
         try:
             params = spec.params.model_validate(c.params) if spec.params else c.params
@@ -429,5 +436,5 @@ def _load_rules(files: list[Path]) -> RuleSet:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
             raise RuleFileError(str(path), line, f"params of {c.check} for {c.rule}: {where}: {err['msg']}") from None
-        rs.checks.append(Check(c, spec.func, params, f"{path}:{line}"))
+        (rs.cross_checks if cross else rs.checks).append(Check(c, spec.func, params, f"{path}:{line}"))
     return rs

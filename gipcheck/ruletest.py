@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import Options, check_extracted, check_file, rules
+from .api import Options, check_example, check_extracted, check_file, rules
 from .read.base import Extracted
 
 ANNOTATION = re.compile(r"<!--\s*(?P<kind>ruleid|ok|todoruleid|todook)\s*:\s*(?P<rules>[A-Za-z0-9,\s-]+?)\s*-->")
@@ -99,7 +99,7 @@ def run_examples(opts: Options, out: Outcome) -> None:
                 ok, want = rule.id in got, "fire"
             else:
                 text = ex.fail if ex.fail is not None else ex.pass_
-                got = {f.rule for f in check_extracted(Extracted(text=text or ""), "<example>", eopts).findings}
+                got = {f.rule for f in check_example(text or "", eopts, previous=ex.previous, other=ex.other).findings}
                 want = "fire" if ex.fail is not None else "not fire"
                 ok = (rule.id in got) == (ex.fail is not None)
             if ok:

@@ -72,6 +72,25 @@ def _bad_en(message: str, document: str) -> list[str]:
     return problems
 
 
+CROSS_CASES = [pytest.param(ex, id=f"{rid}-{i}") for rid, rule in RULESET.rules.items()
+               for i, ex in enumerate(rule.examples) if ex.fail and (ex.previous or ex.other)]
+
+
+@pytest.mark.parametrize("ex", CROSS_CASES)
+def test_cross_report_messages_read_as_prose(ex):
+    """The GIP7 rules' messages, rendered with their second report: file names and copied
+    passages are quoted, the rest is prose."""
+    assert CROSS_CASES
+    for lang, bad in (("zh", _bad_zh), ("en", _bad_en)):
+        result = api.check_example(ex.fail, api.Options(profile=ex.profile, lang=lang), previous=ex.previous,
+                                   other=ex.other)
+        both = ex.fail + (ex.previous or ex.other or "") + "<example><previous><other>"
+        for f in result.findings:
+            if f.rule.startswith("GIP7"):
+                problems = bad(f.message, both)
+                assert not problems, f"{f.rule} ({lang}): {problems}: {f.message}"
+
+
 @pytest.mark.parametrize("text,profile", CASES)
 def test_messages_read_as_prose(text, profile):
     for lang, bad in (("zh", _bad_zh), ("en", _bad_en)):

@@ -20,7 +20,7 @@ from gipcheck.rules import Check, CheckEntry
 RULESET = api.rules()
 NO_EXAMPLES = {"GIP005", "GIP007"}  # internal-error, check-abandoned: no report text shows them (tests/test_hostile.py)
 INPUT_LEVEL = {"GIP001", "GIP005", "GIP006", "GIP007"}  # raised by the reader, the engine, the suppressions: not by a check
-CHECKED = {c.entry.rule for c in RULESET.checks}
+CHECKED = {c.entry.rule for c in RULESET.checks + RULESET.cross_checks}
 
 
 def _examples():
@@ -28,11 +28,11 @@ def _examples():
         for i, ex in enumerate(rule.examples):
             tag = f"{rid}-{i}" + (f"-{ex.profile}" if ex.profile else "")
             if ex.fail is not None:
-                yield pytest.param(rid, "fail", ex.fail, ex.profile, id=f"{tag}-fail")
+                yield pytest.param(rid, "fail", ex.fail, ex.profile, ex, id=f"{tag}-fail")
             if ex.pass_ is not None:
-                yield pytest.param(rid, "pass", ex.pass_, ex.profile, id=f"{tag}-pass")
+                yield pytest.param(rid, "pass", ex.pass_, ex.profile, ex, id=f"{tag}-pass")
             if ex.fail_hex is not None:
-                yield pytest.param(rid, "fail_hex", ex.fail_hex, ex.profile, id=f"{tag}-fail_hex")
+                yield pytest.param(rid, "fail_hex", ex.fail_hex, ex.profile, ex, id=f"{tag}-fail_hex")
 
 
 def _describe(findings, rid):
@@ -40,15 +40,15 @@ def _describe(findings, rid):
         sorted({f.rule for f in findings})
 
 
-@pytest.mark.parametrize("rid,kind,text,profile", list(_examples()))
-def test_example(rid, kind, text, profile, tmp_path):
+@pytest.mark.parametrize("rid,kind,text,profile,ex", list(_examples()))
+def test_example(rid, kind, text, profile, ex, tmp_path):
     opts = api.Options(profile=profile)
     if kind == "fail_hex":
         path = tmp_path / "x.txt"
         path.write_bytes(bytes.fromhex(text))
         result = api.check_file(path, opts)
     else:
-        result = api.check_extracted(Extracted(text=text), "<example>", opts)
+        result = api.check_example(text, opts, previous=ex.previous, other=ex.other)
     rules = [f.rule for f in result.findings]
     if kind == "pass":
         assert rid not in rules, f"pass example of {rid} fires: {_describe(result.findings, rid)}"

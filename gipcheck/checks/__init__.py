@@ -21,7 +21,7 @@ from .. import saferegex
 from ..ast import Document, Span
 from ..facts import Facts
 
-MODULES = ("document", "structure", "period", "contact", "tables", "prescribed", "dates", "text")
+MODULES = ("document", "structure", "period", "contact", "tables", "prescribed", "dates", "text", "cross")
 
 
 def _compiles(pattern: str) -> str:
@@ -81,6 +81,31 @@ def check(name: str, params: type[BaseModel] | None = None,
     def deco(func: CheckFunc) -> CheckFunc:
         REGISTRY[name] = CheckSpec(name, func, params, (func.__doc__ or "").strip(),
                                    frozenset(fields) if fields is not None else None)
+        return func
+
+    return deco
+
+
+@dataclass
+class CrossHit:
+    """A finding of a cross-report check: about the report at ``path``, at ``place``
+    (line, column, end line, end column in the text as read; None for the whole report)."""
+
+    path: str
+    place: tuple[int, int, int, int] | None
+    data: dict[str, Any] = field(default_factory=dict)
+    severity: str | None = None
+
+
+# Cross-report check kinds (``cross_checks:`` in rule files) receive a
+# :class:`gipcheck.cross.stage.Batch` — the small summaries of every report in the run — and
+# yield CrossHit objects. They never see a document.
+CROSS_REGISTRY: dict[str, CheckSpec] = {}
+
+
+def cross_check(name: str, params: type[BaseModel] | None = None) -> Callable[[Callable[..., Iterable[CrossHit]]], Any]:
+    def deco(func: Callable[..., Iterable[CrossHit]]) -> Any:
+        CROSS_REGISTRY[name] = CheckSpec(name, func, params, (func.__doc__ or "").strip())
         return func
 
     return deco

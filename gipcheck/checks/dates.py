@@ -6,6 +6,7 @@ import re
 
 from ..ast import Span
 from ..cn import DATE_RE, date_parts
+from ..deadline import legal_deadline
 from . import Context, Hit, Params, Regex, check
 
 
@@ -46,16 +47,9 @@ def publication_late(ctx: Context, p: DeadlineParams) -> list[Hit]:
     if date is None:
         return []
     agency = f.agency or (doc.signature.agency if doc.signature else "") or ""
-    kind = "default"
-    for k, pattern in p.kinds.items():
-        if agency and re.search(pattern, agency):
-            kind = k
-            break
-    deadline_md = p.deadlines.get(kind, p.deadlines.get("default"))
-    if not deadline_md:
+    deadline, kind = legal_deadline(agency, f.report_year, p.kinds, p.deadlines)
+    if deadline is None:
         return []
-    month, day = (int(x) for x in deadline_md.split("-"))
-    deadline = dt.date(f.report_year + 1, month, day)
     if date > deadline:
         return [Hit(span, {"date": date.isoformat(), "deadline": deadline.isoformat(), "which": which},
                     severity="info" if kind in p.info_kinds else None)]

@@ -3,8 +3,9 @@ the legal basis and the fix, then a summary. Chinese by default; colour only on 
 from __future__ import annotations
 
 import unicodedata
+from typing import IO
 
-from ..model import FileResult, Finding, RunResult
+from ..model import FileResult, Finding, RunResult, Summary
 from . import ReportContext
 
 _LABELS = {
@@ -123,9 +124,31 @@ def render(run: RunResult, ctx: ReportContext) -> str:
 def summary_line(run: RunResult, lang: str) -> str:
     """The counts, and how many findings a suppression or the baseline hid (so a baseline
     never makes a report look cleaner than it is)."""
+    return summary_text(run.counts(), lang)
+
+
+def summary_text(counts: Summary, lang: str) -> str:
     lab = _LABELS[lang]
-    hidden = sum(fr.suppressed for fr in run.files)
-    return lab["summary"].format(**run.summary()) + (lab["hidden"].format(n=hidden) if hidden else "")
+    return lab["summary"].format(**counts.to_json()) + (lab["hidden"].format(n=counts.hidden) if counts.hidden else "")
+
+
+class stream:
+    """The same text as :func:`render`, written file by file as results arrive."""
+
+    def __init__(self, out: IO[str], ctx: ReportContext, version: str = ""):
+        self.out, self.ctx = out, ctx
+        self.style = _rich_style() if ctx.color else None
+
+    def file(self, fr: FileResult) -> None:
+        part = render_file(fr, self.ctx, self.style)
+        if part:
+            self.out.write(part + "\n")
+            self.out.flush()
+
+    def close(self, summary: Summary) -> None:
+        if not self.ctx.quiet:
+            self.out.write(summary_text(summary, self.ctx.lang) + "\n")
+        self.out.flush()
 
 
 def _rich_style():

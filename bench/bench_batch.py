@@ -1,0 +1,134 @@
+"""Batch figures for the run layer, from one run: `python bench/bench_batch.py`.
+
+Through the real command line (`python -m gipcheck check DIR --format jsonl`), on folders of copies
+of the text fixtures built in a temporary directory:
+  (g) files/s with `--jobs 1` and `--jobs 2` on the same folder, and their ratio (goal ≥ 1.8× on 2
+      idle cores; the machine's load average is printed beside it, since a shared machine cannot give it);
+  (h) time to the first output line with `--jobs 2`, against a one-file run (the cold-start floor)
+      and the whole run;
+  (i) peak memory (the CLI process's max RSS, from wait4) streaming 10,000 files as jsonl with
+      `--jobs 1` — everything in one process — against a one-file run (goal < 60 MB), and the growth
+      per file between a 100-file and the 10,000-file run.
+Asserts nothing. GIPCHECK_BENCH_FILES (default 600), GIPCHECK_BENCH_MANY (default 10000; 0 skips (i)) and
+GIPCHECK_BENCH_REPEAT (default 3: alternate --jobs 1 and 2 that often, keep the best of each) set the sizes.
+Because the machine may be shared, (g) also prints the CPU both runs spent and the speed-up that CPU
+projects for two idle cores.
+Also importable: ``run()`` returns the (label, figure) rows.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt")) + \
+    sorted((ROOT / "tests" / "fixtures" / "reports").glob("*.txt"))
+CLI = [sys.executable, "-m", "gipcheck", "check", "--format", "jsonl"]
+
+
+def _folder(base: Path, n: int) -> Path:
+    d = base / f"n{n}"
+    d.mkdir()
+    for i in range(n):
+        shutil.copy(FIXTURES[i % len(FIXTURES)], d / f"{i:05d}.txt")
+    return d
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+CPU: dict[str, float] = {}
+REPEAT = int(os.environ.get("GIPCHECK_BENCH_REPEAT", "3"))
+
+
+def _timed(args: list[str], label: str = "") -> tuple[float, int, int]:
+    """(wall seconds, max RSS in KB of that process, lines printed); CPU[label]: its CPU seconds and its
+    workers' (user + system of the process and every child it waited for)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(CLI + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+    lines = sum(1 for _ in proc.stdout)
+    _, _, usage = os.wait4(proc.pid, 0)
+    CPU[label] = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - t0, usage.ru_maxrss, lines
+
+
+def _first_line(args: list[str]) -> tuple[float, float]:
+    """(seconds to the first output line, seconds to the end)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(CLI + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+    proc.stdout.readline()
+    first = time.perf_counter() - t0
+    for _ in proc.stdout:
+        pass
+    proc.wait()
+    return first, time.perf_counter() - t0
+
+
+def run() -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+
+    def out(label: str, figure: str) -> None:
+        rows.append((label, figure))
+        print(f"  {label:<52} {figure}", flush=True)
+
+    n = int(os.environ.get("GIPCHECK_BENCH_FILES", "600"))
+    many = int(os.environ.get("GIPCHECK_BENCH_MANY", "10000"))
+    with tempfile.TemporaryDirectory(prefix="gipcheck-bench-") as tmp:
+        base = Path(tmp)
+        one = _folder(base, 1) / "00000.txt"
+        folder = _folder(base, n)
+        _timed([str(one)])  # warm the rule-set and grammar caches
+        t_one, rss_one, _ = _timed([str(one)], "one")
+        cpu_one = CPU["one"]
+        load = os.getloadavg()[0]
+        walls: dict[str, list[float]] = {"1": [], "2": []}
+        cpus: dict[str, list[float]] = {"1": [], "2": []}
+        for _ in range(REPEAT):  # alternate, so both see the same neighbours; keep the best of each
+            for j in ("1", "2"):
+                t, _, lines = _timed(["--jobs", j, str(folder)], j)
+                assert lines == n, (lines, n)
+                walls[j].append(t)
+                cpus[j].append(CPU[j])
+        t1, t2 = min(walls["1"]), min(walls["2"])
+        c1, c2 = min(cpus["1"]), min(cpus["2"])
+        out(f"(g) files/s, --jobs 1, {n} files", f"{n / t1:,.0f}  ({t1:.1f} s wall, {c1:.1f} s CPU)")
+        out(f"(g) files/s, --jobs 2, {n} files", f"{n / t2:,.0f}  ({t2:.1f} s wall, {c2:.1f} s CPU in all)")
+        out("(g) --jobs 2 / --jobs 1, wall (goal ≥ 1.8× on 2 idle cores)",
+            f"{t1 / t2:.2f}×  (best of {REPEAT}; load average {load:.1f} on {os.cpu_count()} CPU(s) at the start)")
+        # On a shared machine the wall ratio says more about the neighbours than about gipcheck. The CPU
+        # both runs spent tells what parallelism costs: with the one-file run's CPU as the serial part
+        # (start-up), --jobs 2 on two idle cores would take serial + (rest / 2).
+        projected = c1 / (cpu_one + max(0.0, c2 - cpu_one) / 2)
+        out("(g) CPU --jobs 2 / --jobs 1 (what the pool costs)", f"{c2 / c1:.2f}×")
+        out("(g) projected --jobs 2 speed-up on 2 idle cores, from CPU", f"{projected:.2f}×")
+        first, total = _first_line(["--jobs", "2", str(folder)])
+        out("(h) first output line, --jobs 2", f"{first:.2f} s = {first / t_one:.2f}× a one-file run "
+                                               f"({t_one:.2f} s); whole run {total:.1f} s")
+        if not many:
+            return rows
+        small = _folder(base, 100)
+        _, rss_small, _ = _timed(["--jobs", "1", str(small)])
+        big = _folder(base, many)
+        t_big, rss_big, lines = _timed(["--jobs", "1", str(big)])
+        assert lines == many, (lines, many)
+        out(f"(i) peak RSS, {many} files streamed, --jobs 1 (goal < 60 MB)",
+            f"{rss_big / 1024:.1f} MB  ({t_big:.0f} s); one file {rss_one / 1024:.1f} MB, "
+            f"100 files {rss_small / 1024:.1f} MB")
+        out("(i) growth per file, 100 → {:,} files".format(many),
+            f"{(rss_big - rss_small) * 1024 / (many - 100):,.0f} bytes")
+    return rows
+
+
+if __name__ == "__main__":
+    print(f"gipcheck batch bench: {len(FIXTURES)} text fixtures copied, Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPU(s)")
+    figures = run()
+    print("\n| figure | value |\n|---|---|")
+    for label, figure in figures:
+        print(f"| {label} | {figure} |")

@@ -1,0 +1,182 @@
+"""Cross-report checks (GIP7): carry-over between years, in-force counts, copied text.
+
+Each kind receives the run's :class:`~gipcheck.cross.stage.Batch` of report summaries and
+its validated parameters, and yields :class:`CrossHit` objects about one report each.
+"""
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Iterator
+
+from pydantic import Field
+
+from ..cross.stage import Batch
+from ..cross.sentences import figures_kept
+from ..cross.summary import ReportSummary
+from . import CrossHit, Params, cross_check
+
+
+def _name(r: ReportSummary) -> str:
+    return PurePath(r.path).name
+
+
+class CarryParams(Params):
+    # table 三's columns in the order of the facts, with their prescribed labels
+    columns: dict[str, str]
+    columns_en: dict[str, str] = {}
+
+
+@cross_check("carry_over", CarryParams)
+def carry_over(batch: Batch, p: CarryParams) -> Iterator[CrossHit]:
+    """Fires when table 三's 上年结转 differs from the previous year's 结转下年度继续办理, per column."""
+    for r, prev in batch.pairs():
+        now = r.figures.get("t3", {}).get("carry_in")
+        then = prev.figures.get("t3", {}).get("carry_out")
+        if not now or not then:
+            continue
+        diffs = [(c, now[c], then[c]) for c in p.columns if c in now and c in then
+                 and now[c] is not None and then[c] is not None and now[c] != then[c]]
+        if not diffs:
+            continue
+        place = r.places.get("carry_in")
+        yield CrossHit(r.path, place.as_tuple() if place else None, {
+            "prev": _name(prev), "prev_year": prev.year,
+            "cells": "；".join(f"{p.columns[c]} {_n(a)}（上年报告 {_n(b)}）" for c, a, b in diffs),
+            "cells_en": "; ".join(f"{p.columns_en.get(c, c)} {_n(a)} (last year's report: {_n(b)})" for c, a, b in diffs),
+        })
+
+
+def _n(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+class InForceParams(Params):
+    rows: list[str]  # the row labels of 第二十条第(一)项 whose counts carry over
+    rows_en: dict[str, str] = {}
+    issued: str  # column labels as in the facts
+    repealed: str
+    in_force: str
+
+
+@cross_check("in_force_count", InForceParams)
+def in_force_count(batch: Batch, p: InForceParams) -> Iterator[CrossHit]:
+    """Fires when 现行有效件数 ≠ last year's + 本年制发 − 本年废止 (info when the text explains it)."""
+    for r, prev in batch.pairs():
+        now, then = r.figures.get("t2") or {}, prev.figures.get("t2") or {}
+        for label in p.rows:
+            a, b = now.get(label) or {}, then.get(label) or {}
+            vals = (b.get(p.in_force), a.get(p.issued), a.get(p.repealed), a.get(p.in_force))
+            if any(v is None for v in vals):
+                continue
+            before, issued, repealed, found = vals
+            expected = before + issued - repealed
+            if found == expected:
+                continue
+            place = r.places.get("t2")
+            yield CrossHit(r.path, place.as_tuple() if place else None, {
+                "label": label, "label_en": p.rows_en.get(label, label), "found": _n(found),
+                "prev": _name(prev), "prev_count": _n(before), "issued": _n(issued),
+                "repealed": _n(repealed), "expected": _n(expected),
+            }, severity="info" if r.explains_in_force else None)
+
+
+class CopyParams(Params):
+    threshold: float = Field(0.5, gt=0, le=1)  # share of own text that makes a copy
+    min_chars: int = 100  # reports with less own text than this are not judged
+    template_min_agencies: int = 3  # a sentence in this many agencies' reports is template
+    passages: int = 3  # how many copied passages the message lists
+
+
+def _passages(r: ReportSummary, idx: list[int], other: ReportSummary, where: dict[int, int],
+              n: int) -> tuple[str, str]:
+    """Up to ``n`` copied passages (runs of consecutive copied sentences) with both places."""
+    runs: list[list[int]] = []
+    for i in idx:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    runs.sort(key=lambda run: -sum(r.sentences.length[i] for i in run))
+    zh, en = [], []
+    with r.opened(), other.opened():
+        for run in runs[:n]:
+            i = run[0]
+            j = where[r.sentences.key[i]]
+            line, oline = r.place(i).line, other.place(j).line
+            text = r.excerpt(i)
+            zh.append(f"第{line}行“{text}”（“{_name(other)}”第{oline}行）")
+            en.append(f"line {line} '{text}' ('{_name(other)}' line {oline})")
+    return "；".join(zh), "; ".join(en)
+
+
+def _pct(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
+@cross_check("copied_from_previous", CopyParams)
+def copied_from_previous(batch: Batch, p: CopyParams) -> Iterator[CrossHit]:
+    """Fires when the report's own text (boilerplate excluded) is largely last year's report."""
+    template = batch.template(p.template_min_agencies)
+    for r, prev in batch.pairs():
+        sh = batch.shared(r, prev, template)
+        if sh.own_chars < p.min_chars or sh.share < p.threshold:
+            continue
+        copied, where = sh.copied, sh.where
+        with r.opened(), prev.opened():
+            kept = [figures_kept(r.sentence(i), prev.sentence(where[r.sentences.key[i]]), r.year, prev.year)
+                    for i in copied]
+        same, year_only = kept.count("same"), kept.count("year-only")
+        carried_zh, carried_en = "", ""
+        if same or year_only:
+            carried_zh = f"；其中{same}句连数字和日期都与上年相同，{year_only}句只改了年份"
+            carried_en = (f"; {same} sentences keep last year's figures and dates unchanged, "
+                          f"{year_only} changed only the year")
+        zh, en = _passages(r, copied, prev, where, p.passages)
+        first = min(copied)
+        yield CrossHit(r.path, r.place(first).as_tuple(), {
+            "rate": _pct(sh.share), "prev": _name(prev), "prev_year": prev.year,
+            "copied": sh.copied_chars, "own": sh.own_chars,
+            "carried": carried_zh, "carried_en": carried_en, "passages": zh, "passages_en": en,
+        })
+
+
+class OtherCopyParams(CopyParams):
+    threshold: float = Field(0.3, gt=0, le=1)
+    min_chars: int = 100
+    # MinHash LSH threshold for candidate pairs: two reports of similar length sharing 30% of
+    # their own sentences have a Jaccard similarity of about 0.18
+    candidate_jaccard: float = Field(0.15, gt=0, lt=1)
+
+
+@cross_check("copied_from_other", OtherCopyParams)
+def copied_from_other(batch: Batch, p: OtherCopyParams) -> Iterator[CrossHit]:
+    """Fires when passages are shared nearly verbatim with another agency's report in the run."""
+    template = batch.template(p.template_min_agencies)
+    judged = {x.path for x in batch.judged()}
+    for a, b in batch.lookalikes(template, p.candidate_jaccard):
+        for r, other in _later_first(a, b):
+            if r.path not in judged:
+                continue
+            sh = batch.shared(r, other, template, other_own_only=True)
+            if sh.own_chars < p.min_chars or sh.share < p.threshold:
+                continue
+            shared, where = sh.copied, sh.where
+            names_zh = names_en = ""
+            if other.agency and r.agency and other.agency not in r.agency and other.agency in r.text():
+                names_zh = f"，文中还出现了“{other.agency}”的名称"
+                names_en = f", and the text names '{other.agency}'"
+            zh, en = _passages(r, shared, other, where, p.passages)
+            yield CrossHit(r.path, r.place(min(shared)).as_tuple(), {
+                "share": _pct(sh.share), "other": _name(other), "other_agency": other.agency,
+                "shared": sh.copied_chars, "own": sh.own_chars,
+                "names": names_zh, "names_en": names_en, "passages": zh, "passages_en": en,
+            })
+
+
+def _later_first(a: ReportSummary, b: ReportSummary) -> list[tuple[ReportSummary, ReportSummary]]:
+    """Who copied whom: when both publication dates are known and differ, only the later report
+    is judged; otherwise both are, each naming the other."""
+    da, db = a.publication_date or a.signature_date, b.publication_date or b.signature_date
+    if da and db and da != db:
+        return [(a, b)] if da > db else [(b, a)]
+    return [(a, b), (b, a)]

@@ -1,0 +1,224 @@
+"""Run the cross-report rules over the summaries of a whole run.
+
+:class:`Batch` is what a cross-report check kind sees: the reports, their histories (same
+agency, consecutive years — or the ``--previous`` file the user named), which sentences are
+template (shared by many agencies), and candidate pairs of look-alike reports found with
+MinHash LSH (datasketch), so ten thousand reports compare in minutes, not hours.
+"""
+from __future__ import annotations
+
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ..model import Finding
+from .summary import ReportSummary
+
+
+@dataclass
+class Batch:
+    reports: list[ReportSummary]
+    previous: dict[str, str] = field(default_factory=dict)  # path → the path of its previous report
+    _template: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_path = {r.path: r for r in self.reports}
+        self.history: dict[str, list[ReportSummary]] = defaultdict(list)
+        for r in self.reports:
+            if r.agency_key and r.year:
+                self.history[r.agency_key].append(r)
+        for h in self.history.values():
+            h.sort(key=lambda r: r.year or 0)
+
+    def pairs(self) -> Iterator[tuple[ReportSummary, ReportSummary]]:
+        """(report, the same agency's report of the year before), for every report that has one."""
+        for r in self.reports:
+            prev = self.previous_of(r)
+            if prev is not None:
+                yield r, prev
+
+    def previous_of(self, r: ReportSummary) -> ReportSummary | None:
+        named = self.previous.get(r.path)
+        if named is not None:
+            return self.by_path.get(named)
+        if r.path in set(self.previous.values()):
+            return None  # a file given only as someone's previous year is not judged itself
+        if not (r.agency_key and r.year):
+            return None
+        return next((p for p in self.history[r.agency_key] if p.year == r.year - 1 and p is not r), None)
+
+    def judged(self) -> list[ReportSummary]:
+        """The reports findings may be about (a ``--previous`` file is context, not checked again)."""
+        given_as_previous = set(self.previous.values())
+        return [r for r in self.reports if r.path not in given_as_previous]
+
+    def template(self, min_agencies: int) -> frozenset[int]:
+        """Sentence keys found in the reports of at least ``min_agencies`` different agencies."""
+        if min_agencies not in self._template:
+            self._template[min_agencies] = _shared_by(self.reports, min_agencies)
+        return self._template[min_agencies]
+
+    def own(self, r: ReportSummary, template: frozenset[int]) -> list[int]:
+        """Indexes of the report's own sentences: neither built-in boilerplate nor batch template."""
+        s = r.sentences
+        return [i for i in range(len(s)) if not r.template[i] and s.key[i] not in template]
+
+    def shared(self, r: ReportSummary, other: ReportSummary, template: frozenset[int],
+               other_own_only: bool = False) -> "Shared":
+        """Which of ``r``'s own sentences ``other`` also has (by key: figures and punctuation aside)."""
+        own = self.own(r, template)
+        js = self.own(other, template) if other_own_only else range(len(other.sentences))
+        where = {other.sentences.key[j]: j for j in js}
+        copied = [i for i in own if r.sentences.key[i] in where]
+        return Shared(own, copied, sum(r.sentences.length[i] for i in own),
+                      sum(r.sentences.length[i] for i in copied), where)
+
+    def repeat_rate(self, r: ReportSummary, template_min_agencies: int = 3) -> float | None:
+        """The share of ``r``'s own text found in its previous report (None without one)."""
+        prev = self.previous_of(r)
+        if prev is None:
+            return None
+        sh = self.shared(r, prev, self.template(template_min_agencies))
+        return sh.share
+
+    def lookalikes(self, template: frozenset[int], threshold: float,
+                   num_perm: int = 64) -> Iterator[tuple[ReportSummary, ReportSummary]]:
+        """Pairs of reports of different agencies whose own sentences overlap (MinHash LSH).
+
+        Each report queries the index before it is added, so every pair is found once and no
+        MinHash is kept: the index's bands (a few KB a report) are all that stays."""
+        if len({r.agency_key for r in self.reports if r.agency_key}) < 2:
+            return
+        from datasketch import MinHash, MinHashLSH  # heavy (numpy, scipy): only for a real batch
+
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        base = MinHash(num_perm=num_perm, hashfunc=int)
+        perm, scheme = base.permutations, base.scheme  # one permutation table for every report
+        for r in self.reports:
+            if not r.agency_key:
+                continue  # who wrote an unsigned report is unknown: never "another agency"
+            keys = list({r.sentences.key[i] & 0xFFFFFFFF for i in self.own(r, template)})
+            if len(keys) < 3:
+                continue
+            m = MinHash(num_perm=num_perm, hashfunc=int, permutations=perm, scheme=scheme)
+            m.update_batch(keys)
+            for other in lsh.query(m):
+                o = self.by_path[other]
+                if o.agency_key != r.agency_key:
+                    yield (o, r) if o.path < r.path else (r, o)
+            lsh.insert(r.path, m, check_duplication=False)
+
+
+def _shared_by(reports: list[ReportSummary], min_agencies: int) -> frozenset[int]:
+    """The keys that at least ``min_agencies`` agencies' reports have (a report whose agency is
+    unknown counts as one of its own). numpy keeps this to a few bytes a sentence."""
+    try:
+        import numpy as np
+    except ImportError:  # without the batch extra: the same, in plain Python
+        owners: dict[int, set[str]] = defaultdict(set)
+        for r in reports:
+            for k in set(r.sentences.key):
+                if len(owners[k]) < min_agencies:
+                    owners[k].add(r.agency_key or r.path)
+        return frozenset(k for k, v in owners.items() if len(v) >= min_agencies)
+    ids: dict[str, int] = {}
+    keys, who = [], []
+    for r in reports:
+        k = np.unique(np.frombuffer(r.sentences.key, dtype=np.int64)) if len(r.sentences) else np.empty(0, np.int64)
+        keys.append(k)
+        who.append(np.full(len(k), ids.setdefault(r.agency_key or r.path, len(ids)), dtype=np.int64))
+    if not keys:
+        return frozenset()
+    pairs = np.unique(np.stack([np.concatenate(keys), np.concatenate(who)], axis=1), axis=0)
+    uk, counts = np.unique(pairs[:, 0], return_counts=True)
+    return frozenset(uk[counts >= min_agencies].tolist())
+
+
+@dataclass
+class Shared:
+    own: list[int]  # indexes of the report's own sentences
+    copied: list[int]  # those the other report has too
+    own_chars: int
+    copied_chars: int
+    where: dict[int, int]  # sentence key → index in the other report
+
+    @property
+    def share(self) -> float:
+        return self.copied_chars / self.own_chars if self.own_chars else 0.0
+
+
+def cross_findings(summaries: list[ReportSummary], ruleset: Any,
+                   previous: dict[str, str] | None = None) -> dict[str, list[Finding]]:
+    """The findings of every cross-report rule, by the path of the report they are about, each
+    in that report's language and only where its settings enable the rule."""
+    from ..engine import render
+
+    out: dict[str, list[Finding]] = defaultdict(list)
+    reports = [s for s in summaries if s is not None and not s.unreadable]
+    if len(reports) < 2:
+        return {}
+    batch = Batch(reports, dict(previous or {}))
+    for check in ruleset.cross_checks:
+        rid = check.entry.rule
+        if not any(rid in r.rules_on for r in reports):
+            continue
+        rule = ruleset.rules[rid]
+        try:
+            hits = list(check.func(batch, check.params))
+        except Exception as exc:  # a bug in a cross check must not lose the run's other results
+            first = reports[0]
+            if "GIP005" in ruleset.rules:
+                tb = traceback.extract_tb(exc.__traceback__)[-1]
+                r5 = ruleset.rules["GIP005"]
+                msg = render(r5.message.en if first.lang == "en" else r5.message.zh,
+                             {"rule": rid, "check": check.entry.check,
+                              "error": f"{type(exc).__name__}: {exc} ({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})"})
+                out[first.path].append(Finding("GIP005", "error", msg, 1, 1, 1, 1, None, r5.name))
+            continue
+        msg_t = check.entry.message or rule.message
+        basis_t = check.entry.basis or rule.basis
+        for hit in hits:
+            target = batch.by_path.get(hit.path)
+            if target is None or rid not in target.rules_on:
+                continue
+            en = target.lang == "en"
+            data = dict(hit.data)
+            if en:
+                data.update({k[:-3]: v for k, v in hit.data.items() if k.endswith("_en")})
+            line, col, end_line, end_col = hit.place or (1, 1, 1, 1)
+            out[hit.path].append(Finding(
+                rid, target.rules_on[rid] or hit.severity or check.entry.severity or rule.severity,
+                render(msg_t.en if en else msg_t.zh, data), line, col, end_line, end_col,
+                (basis_t.en if en else basis_t.zh) if basis_t else None, rule.name,
+                (rule.fix.en if en else rule.fix.zh) if rule.fix else None))
+    for findings in out.values():
+        findings.sort(key=Finding.sort_key)
+    return dict(out)
+
+
+@dataclass
+class CrossReportCheck:
+    """The cross-report rules as a batch check of the run layer (:class:`gipcheck.batch.BatchCheck`).
+
+    ``summarize`` takes the summary the worker made while checking the report (the document is
+    gone by then) off the result, so it is not sent on to the reporters; ``finish`` runs the
+    rules over all of them. ``previous`` is last year's report named by the user (``--previous``):
+    context for every report of the run, never judged itself."""
+
+    extra_rules: tuple[str, ...] = ()
+    previous: ReportSummary | None = None
+
+    def summarize(self, result: Any) -> ReportSummary | None:
+        summary, result.summary = result.summary, None
+        return summary
+
+    def finish(self, summaries: Any) -> dict[str, list[Finding]]:
+        from ..api import rules
+
+        reports = [s for _path, s in summaries if s is not None]
+        mapping: dict[str, str] = {}
+        if self.previous is not None:
+            mapping = {s.path: self.previous.path for s in reports if s.path != self.previous.path}
+            reports.append(self.previous)
+        return cross_findings(reports, rules(self.extra_rules), mapping)

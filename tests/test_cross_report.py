@@ -1,0 +1,213 @@
+"""Cross-report rules (GIP701–GIP704) on real reports of one agency across years, and of two
+agencies of one place (tests/fixtures/real/cross/README says where each text came from)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gipcheck import api
+from gipcheck.cross.stage import Batch
+from gipcheck.cross.identity import agency_key
+from gipcheck.read import Extracted
+
+REAL = Path(__file__).parent / "fixtures" / "real" / "cross"
+OPTS = api.Options(cross=True)
+
+
+def _check(*paths: Path, previous: dict[str, str] | None = None):
+    results = [api.check_file(p, OPTS) for p in paths]
+    api.cross_check(results, OPTS, previous)
+    return results
+
+
+def _rules(result, prefix="GIP7"):
+    return [f for f in result.findings if f.rule.startswith(prefix)]
+
+
+@pytest.mark.parametrize("before,after", [("2011", "2012"), ("2020", "2021"), ("2023", "2024")])
+def test_honest_successor_is_not_a_copy(before, after):
+    prev, now = _check(REAL / f"{before}_pingtanzonghe.txt", REAL / f"{after}_pingtanzonghe.txt")
+    assert now.summary.agency_key == prev.summary.agency_key
+    assert not [f for f in _rules(now) if f.rule in ("GIP701", "GIP703", "GIP704")]
+    assert not _rules(prev)  # the earlier report has no previous year in the run
+
+
+def test_in_force_count_that_does_not_follow_from_last_year():
+    _prev, now = _check(REAL / "2023_pingtanzonghe.txt", REAL / "2024_pingtanzonghe.txt")
+    (f,) = [f for f in _rules(now) if f.rule == "GIP702"]
+    assert f.severity == "warning"
+    assert "440" in f.message and "470" in f.message and "499" in f.message
+    assert "行政规范性文件" in now.lines[f.line - 1]
+
+
+def test_in_force_count_explained_by_the_text_is_info(tmp_path):
+    text = (REAL / "2024_pingtanzonghe.txt").read_text(encoding="utf-8")
+    explained = tmp_path / "2024.txt"
+    explained.write_text(text.replace("二、主动公开政府信息情况", "二、主动公开政府信息情况\n本年度对行政规范性文件进行了全面清理，现行有效件数以本年度报告为准。", 1),
+                         encoding="utf-8")
+    _prev, now = _check(REAL / "2023_pingtanzonghe.txt", explained)
+    (f,) = [f for f in _rules(now) if f.rule == "GIP702"]
+    assert f.severity == "info"
+
+
+def _next_year(text: str, year: int) -> str:
+    """The same report one year on: every year moved by one (the figures left as they were)."""
+    return re.sub(r"(?<!\d)(20\d\d)(?!\d)", lambda m: str(int(m.group(1)) + 1) if int(m.group(1)) in (year, year - 1) else m.group(1), text)
+
+
+def test_copy_of_last_year_with_only_the_year_changed(tmp_path):
+    text = (REAL / "2023_pingtanzonghe.txt").read_text(encoding="utf-8")
+    copy = tmp_path / "2024_copy.txt"
+    copy.write_text(_next_year(text, 2023), encoding="utf-8")
+    prev, now = _check(REAL / "2023_pingtanzonghe.txt", copy)
+    (f,) = [f for f in _rules(now) if f.rule == "GIP703"]
+    rate = int(re.search(r"(\d+)%", f.message).group(1))
+    assert rate >= 90, f.message
+    assert "只改了年份" in f.message and "2023_pingtanzonghe.txt" in f.message
+    assert f.line > 1  # placed on the first copied passage, not on a blank line 1
+    batch = Batch([prev.summary, now.summary])
+    assert batch.repeat_rate(now.summary) >= 0.9
+
+
+def test_carry_over_mismatch_in_a_built_second_year(tmp_path):
+    text = (REAL / "2023_pingtanzonghe.txt").read_text(encoding="utf-8")
+    nxt = _next_year(text, 2023)
+    row = re.search(r"^.*上年结转.*$", nxt, re.M).group(0)
+    cells = row.split("|")
+    assert [c.strip() for c in cells[1:]] == ["0"] * 7  # the real 2023 report carried nothing over
+    cells[1], cells[-1] = " 3 ", " 3"  # 自然人 and 总计: 3 carried in, where 2023 carried out 0
+    changed = "|".join(cells)
+    second = tmp_path / "2024_built.txt"
+    second.write_text(nxt.replace(row, changed), encoding="utf-8")
+    _prev, now = _check(REAL / "2023_pingtanzonghe.txt", second)
+    (f,) = [f for f in _rules(now) if f.rule == "GIP701"]
+    assert "自然人 3（上年报告 0）" in f.message and "总计 3（上年报告 0）" in f.message
+    assert "上年结转" in now.lines[f.line - 1]
+    en = api.check_file(second, api.Options(cross=True, lang="en"))
+    prev_en = api.check_file(REAL / "2023_pingtanzonghe.txt", api.Options(cross=True, lang="en"))
+    api.cross_check([prev_en, en], api.Options(cross=True, lang="en"))
+    (g,) = [g for g in en.findings if g.rule == "GIP701"]
+    assert "natural persons 3" in g.message and not re.search(r"[\u4e00-\u9fff]{2}", g.message.split("(")[0])
+
+
+def test_real_copy_between_two_agencies_of_one_place():
+    county, zone = _check(REAL / "2011_pingtanxian.txt", REAL / "2011_pingtanzonghe.txt")
+    assert county.summary.agency_key != zone.summary.agency_key
+    (f,) = [f for f in _rules(county) if f.rule == "GIP704"]
+    assert "平潭综合实验区" in f.message and "2011_pingtanzonghe.txt" in f.message
+    # the zone's report was published first: it is the source, not the copy
+    assert not _rules(zone, "GIP704")
+
+
+def test_previous_named_by_the_user_is_context_not_judged(tmp_path):
+    prev, now = _check(REAL / "2023_pingtanzonghe.txt", REAL / "2024_pingtanzonghe.txt",
+                       previous={str(REAL / "2024_pingtanzonghe.txt"): str(REAL / "2023_pingtanzonghe.txt")})
+    assert [f.rule for f in _rules(now)] == ["GIP702"]
+    assert not _rules(prev)
+
+
+def test_template_shared_by_many_agencies_is_not_copied_text():
+    """Sentences found in three agencies' reports are template: they never count as copied."""
+    body = "本单位坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、服务、结果公开。"
+    texts = {name: f"{name}2023年政府信息公开工作年度报告\n一、总体情况\n{body}\n{own}\n"
+             for name, own in (("某县教育局", "全年公开招生政策、学区划分和教师招聘信息共计86条，新增了义务教育入学专栏，按月更新学位余量。"),
+                               ("某县卫健委", "全年公开医疗机构执业登记、传染病疫情和卫生监督抽检信息共计64条，并在每家乡镇卫生院设立公开栏。"),
+                               ("某县民政局", "全年公开低保、特困供养和临时救助对象名单共计12批次，按季度公开救助资金发放情况和养老机构评估结果。"))}
+    results = [api.check_extracted(Extracted(text=t), f"{n}.txt", OPTS) for n, t in texts.items()]
+    api.cross_check(results, OPTS)
+    assert not [f for r in results for f in r.findings if f.rule == "GIP704"]
+
+
+@pytest.mark.parametrize("a,b", [("某区人民政府办公室", "某区政府办"), ("平潭综合实验区管委会", "平潭综合实验区"),
+                                 ("某市人民政府", "某市政府")])
+def test_agency_spellings_meet(a, b):
+    forms = api.rules().vocabulary["cross"]["agency_forms"]
+    assert agency_key(a, forms) == agency_key(b, forms)
+
+
+def test_different_agencies_stay_apart():
+    forms = api.rules().vocabulary["cross"]["agency_forms"]
+    assert agency_key("平潭县人民政府", forms) != agency_key("平潭综合实验区", forms)
+    assert agency_key("某区统计局", forms) != agency_key("某区教育局", forms)
+
+
+def test_summary_is_small():
+    """What the batch keeps per report is a few KB, never the document."""
+    import pickle
+
+    r = api.check_file(REAL / "2023_pingtanzonghe.txt", OPTS)
+    size = len(pickle.dumps(r.summary))
+    text = (REAL / "2023_pingtanzonghe.txt").stat().st_size
+    assert size < max(20_000, text // 2), size
+
+
+# -- through the command line and the run layer ----------------------------------------------
+
+def _cli_json(capsys, *argv):
+    import json as _json
+
+    from gipcheck.cli import main
+
+    code = main(["check", *argv, "--format", "json", "--isolated"])
+    return code, _json.loads(capsys.readouterr().out)
+
+
+def test_cli_previous_gives_a_draft_its_last_year(capsys):
+    code, out = _cli_json(capsys, str(REAL / "2024_pingtanzonghe.txt"), "--previous", str(REAL / "2023_pingtanzonghe.txt"))
+    # last year's report is context only: every entry (the file's, then its batch stage) is the draft's
+    assert {f["path"] for f in out["files"]} == {str(REAL / "2024_pingtanzonghe.txt")}
+    assert [f.get("stage", "file") for f in out["files"]] == ["file", "batch"]
+    rules = [g["rule"] for f in out["files"] for g in f["findings"]]
+    assert rules.count("GIP702") == 1
+
+
+def test_cli_batch_finds_histories_by_itself_in_any_job_count(capsys, tmp_path):
+    for name in ("2023_pingtanzonghe.txt", "2024_pingtanzonghe.txt", "2011_pingtanxian.txt", "2011_pingtanzonghe.txt"):
+        (tmp_path / name).write_bytes((REAL / name).read_bytes())
+    seen = []
+    for jobs in ("1", "2"):
+        _code, out = _cli_json(capsys, str(tmp_path), "-j", jobs)
+        seen.append(sorted((Path(f["path"]).name, g["rule"]) for f in out["files"] for g in f["findings"]
+                           if g["rule"].startswith("GIP7")))
+    assert seen[0] == seen[1] == [("2011_pingtanxian.txt", "GIP704"), ("2024_pingtanzonghe.txt", "GIP702")]
+
+
+def test_cli_jsonl_streams_cross_report_findings_last(capsys, tmp_path):
+    import json as _json
+
+    from gipcheck.cli import main
+
+    for name in ("2023_pingtanzonghe.txt", "2024_pingtanzonghe.txt"):
+        (tmp_path / name).write_bytes((REAL / name).read_bytes())
+    main(["check", str(tmp_path), "--format", "jsonl", "--isolated"])
+    lines = [_json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+    files = [x for x in lines if "findings" in x]
+    assert [x.get("stage", "file") for x in files][-1] == "batch"
+    assert [g["rule"] for g in files[-1]["findings"]] == ["GIP702"]
+
+
+def test_ignoring_a_cross_report_rule_and_english(capsys):
+    _code, out = _cli_json(capsys, str(REAL / "2024_pingtanzonghe.txt"), "--previous", str(REAL / "2023_pingtanzonghe.txt"),
+                           "--ignore", "GIP702")
+    assert not [g for f in out["files"] for g in f["findings"] if g["rule"].startswith("GIP7")]
+    _code, out = _cli_json(capsys, str(REAL / "2024_pingtanzonghe.txt"), "--previous", str(REAL / "2023_pingtanzonghe.txt"),
+                           "--lang", "en")
+    (g,) = [g for f in out["files"] for g in f["findings"] if g["rule"] == "GIP702"]
+    assert g["message"].startswith("normative documents in force") and g["basis"].startswith("Unified")
+
+
+def test_missing_previous_is_a_usage_error(capsys):
+    from gipcheck.cli import main
+
+    assert main(["check", str(REAL / "2024_pingtanzonghe.txt"), "--previous", str(REAL / "nope.txt")]) == 2
+    assert "nope.txt" in capsys.readouterr().err
+
+
+def test_api_run_merges_cross_report_findings_into_their_files():
+    run = api.run([REAL / "2023_pingtanzonghe.txt", REAL / "2024_pingtanzonghe.txt"], jobs=1)
+    by_name = {Path(f.path).name: [g.rule for g in f.findings] for f in run.files}
+    assert "GIP702" in by_name["2024_pingtanzonghe.txt"] and len(run.files) == 2
+    alone = api.run([REAL / "2023_pingtanzonghe.txt", REAL / "2024_pingtanzonghe.txt"], jobs=1, cross_report=False)
+    assert not [g for f in alone.files for g in f.findings if g.rule.startswith("GIP7")]
