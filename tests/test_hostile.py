@@ -260,7 +260,7 @@ def test_an_output_naming_an_input_is_refused(tmp_path: Path, option: list[str])
     for target in (str(a), "./a.txt", str(tmp_path / "." / "a.txt")):
         proc = gipcheck("check", "a.txt", *option, target, cwd=tmp_path)
         assert proc.returncode == 2, proc.stderr.decode()
-        assert "never writes to" in proc.stderr.decode()
+        assert "从不写入被检查的文件" in proc.stderr.decode()
         assert a.read_bytes() == before
     proc = gipcheck("check", ".", *option, "a.txt", cwd=tmp_path)  # named through its folder
     assert proc.returncode == 2 and a.read_bytes() == before
