@@ -243,7 +243,8 @@ def test_a_path_in_an_unreadable_folder_is_one_finding_and_the_batch_goes_on(tmp
         return real_stat(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "stat", stat)
-    code = cli.main(["check", str(hidden), str(good), "--format", "json", "--isolated"])
+    # --jobs 1: checked in this process, where the simulated permission error is in effect
+    code = cli.main(["check", str(hidden), str(good), "--format", "json", "--isolated", "--jobs", "1"])
     files = {f["path"]: f for f in json.loads(capsys.readouterr().out)["files"]}
     assert code == 1
     assert [f["rule"] for f in files[str(hidden)]["findings"]] == ["GIP001"]
