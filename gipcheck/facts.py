@@ -34,13 +34,21 @@ PERIOD_PATTERNS = [
 _WHOLE_YEAR = re.compile(rf"{_PERIOD_NOUN}[^。\n\d]{{0,6}}?(?:为|是|:)\s*(?P<y>(?:19|20)\d\d)\s*年(?:度|全年|1-12月|1至12月)(?![^。\n]{{0,3}}\d+\s*月)")
 _UNTIL = re.compile(rf"(?:数据|统计)[^。\n]{{0,12}}?(?:截至|截止)(?:到|于)?\s*{_D2}")
 
-_PHONE_LABEL = re.compile(r"(?:联系电话|咨询电话|办公电话|电话/传真|电话、传真|电话|热线|Tel|TEL)\s*[:：]?\s*")
+# a centred label may be spaced out in the page ("电 话：", "邮 编：")
+_PHONE_LABEL = re.compile(r"(?:联系电话|咨询电话|办公电话|电话/传真|电话、传真|电[ \t\u3000]?话|热线|Tel|TEL)\s*[:：]?\s*")
 _PHONE = re.compile(
     r"(?<![\d])(?:\(?0\d{2,3}\)?\s*[-—－–~～ ]?\s*\d{7,8}(?:\s*(?:转|分机|-)\s*\d{1,6})?"
-    r"|1[3-9]\d{9}|400[- ]?\d{3}[- ]?\d{4}|800[- ]?\d{3}[- ]?\d{4}|\d{7,8}|12345)(?!\d)"
+    r"|1[3-9]\d{9}|400[- ]?\d{3}[- ]?\d{4}|800[- ]?\d{3}[- ]?\d{4}|\d{7,8}"
+    # an area code with a 5–6 digit number: a short public service number dialled with the
+    # area code (0591-12345, 0591-96871), or a number with digits missing (0591-23165);
+    # which one is the phone_valid check's to say (its list of service numbers)
+    r"|\(?0\d{2,3}\)?\s*[-—－–~～ ]?\s*\d{5,6}|1\d{4}|9[56]\d{3})(?!\d)"
 )
-_ADDRESS = re.compile(r"(?:通讯地址|通信地址|联系地址|办公地址|详细地址|地址)\s*[:：]?\s*(?P<v>(?![、和及与等])[^;；,，。)）\n]{2,60})")
-_POSTCODE = re.compile(r"(?:邮编|邮政编码)\s*[:：]?\s*(?P<v>\d+)")
+_SHORT_WITH_AREA = re.compile(r"\(?0\d{2,3}\)?\s*[-—－–~～ ]?\s*\d{5,6}")
+# the address ends at the next contact label when a page runs them together ("…7楼邮 编：350400电 话：…")
+_ADDRESS = re.compile(r"(?:通讯地址|通信地址|联系地址|办公地址|详细地址|地址)\s*[:：]?\s*(?P<v>(?![、和及与等])"
+                      r"(?:(?!邮[ \t\u3000]?编|邮政编码|电[ \t\u3000]?话|传[ \t\u3000]?真|电子邮箱)[^;；,，。)）\n]){2,60})")
+_POSTCODE = re.compile(r"(?:邮[ \t\u3000]?编|邮政编码)\s*[:：]?\s*(?P<v>\d+)")
 # ASCII only: Han characters are \w, and a \w+ local part backtracks over whole sentences
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+[@＠][A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _CONTACT_CUE = re.compile(r"联系|疑问|咨询|意见|电话|地址|邮编|邮箱")
@@ -159,6 +167,9 @@ def _normalize_phone(raw: str) -> tuple[str, bool, bool, str | None]:
             odd = ch
     main = re.split(r"转|分机", raw)[0]
     digits = re.sub(r"\D", "", main)
+    if _SHORT_WITH_AREA.fullmatch(main.strip()):
+        area = 3 if digits[1] in "12" else 4
+        return f"{digits[:area]}-{digits[area:]}", True, False, odd
     if digits.startswith("0") and len(digits) >= 10:
         area = 3 if digits[1] in "12" else 4
         local = digits[area:]
@@ -168,8 +179,8 @@ def _normalize_phone(raw: str) -> tuple[str, bool, bool, str | None]:
         return digits, True, True, odd
     if digits.startswith(("400", "800")) and len(digits) == 10:
         return digits, True, True, odd
-    if digits == "12345":
-        return digits, True, True, odd
+    if len(digits) == 5:  # a short number: valid only if it is a public service number (phone_valid)
+        return digits, True, False, odd
     return digits, False, 7 <= len(digits) <= 8, odd
 
 

@@ -101,6 +101,16 @@ def test_real_copy_between_two_agencies_of_one_place():
     assert not _rules(zone, "GIP704")
 
 
+def test_big_batches_find_the_same_copy_through_minhash_lsh(monkeypatch):
+    """Past a few dozen reports, candidate pairs come from MinHash LSH (datasketch) and the
+    template from numpy; the copy found must be the one the exact comparison finds."""
+    from gipcheck.cross import stage
+
+    monkeypatch.setattr(stage, "SMALL_BATCH", 0)
+    county, zone = _check(REAL / "2011_pingtanxian.txt", REAL / "2011_pingtanzonghe.txt")
+    assert [f.rule for f in _rules(county, "GIP704")] == ["GIP704"] and not _rules(zone, "GIP704")
+
+
 def test_previous_named_by_the_user_is_context_not_judged(tmp_path):
     prev, now = _check(REAL / "2023_pingtanzonghe.txt", REAL / "2024_pingtanzonghe.txt",
                        previous={str(REAL / "2024_pingtanzonghe.txt"): str(REAL / "2023_pingtanzonghe.txt")})

@@ -12,7 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = {"gipcheck/checks/tables.py": ["table_present", "table_unreadable", "table_labels", "table_cells",
-                                       "table_identities", "text_table_2008", "text_breakdown"],
+                                       "table_identities"],
+         "gipcheck/checks/figures.py": ["text_table_2008", "text_breakdown"],
          "gipcheck/checks/prescribed.py": ["unified_text_figures", "disposition_breakdown"]}
 TESTS = ["tests/test_tables_stage.py", "tests/test_rule_examples.py"]
 

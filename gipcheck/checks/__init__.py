@@ -21,7 +21,7 @@ from .. import saferegex
 from ..ast import Document, Span
 from ..facts import Facts
 
-MODULES = ("document", "structure", "period", "contact", "tables", "prescribed", "dates", "text", "cross")
+MODULES = ("document", "structure", "period", "contact", "tables", "prescribed", "figures", "dates", "text", "cross")
 
 
 def _compiles(pattern: str) -> str:

@@ -1,7 +1,12 @@
 """Contact details for questions about the report (GIP301–303)."""
 from __future__ import annotations
 
-from . import Context, Hit, check
+import re
+from functools import lru_cache
+
+from pydantic import Field
+
+from . import Context, Hit, Params, Regex, check
 
 
 @check("contact_present")
@@ -13,12 +18,27 @@ def contact_present(ctx: Context, params) -> list[Hit]:
     return [Hit(None)]
 
 
-@check("phone_valid")
-def phone_valid(ctx: Context, params) -> list[Hit]:
+class PhoneParams(Params):
+    # short public service numbers that are dialled as they are, or after an area code
+    # (0591-12345): a 5–6 digit number is valid only when it matches one of these in full
+    service_numbers: list[Regex] = Field(default_factory=list)
+
+
+@lru_cache(maxsize=64)
+def _service(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+@check("phone_valid", PhoneParams)
+def phone_valid(ctx: Context, params: PhoneParams) -> list[Hit]:
     """Fires on a phone that is not a mainland number, lacks an area code, or uses an odd separator."""
+    service = _service(tuple(params.service_numbers))
     hits = []
     for p in ctx.facts.phones:
-        if not p.valid:
+        local = p.normalized.rsplit("-", 1)[-1]
+        if not p.valid and len(local) in (5, 6) and service is not None and service.fullmatch(local):
+            pass  # 12345, 0591-12345: a public service number, valid as written
+        elif not p.valid:
             hits.append(Hit(p.span, {"phone": p.raw, "problem": "不是有效的号码", "problem_en": "is not a valid number"}))
         elif not p.has_area_code:
             hits.append(Hit(p.span, {"phone": p.raw, "problem": "缺少区号", "problem_en": "has no area code"}))

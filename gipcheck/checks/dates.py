@@ -5,9 +5,18 @@ import datetime as dt
 import re
 
 from ..ast import Span
-from ..cn import DATE_RE, date_parts
+from ..cn import DATE_RE, date_parts, parse_date
 from ..deadline import legal_deadline
 from . import Context, Hit, Params, Regex, check
+
+
+_WHICH_EN = {"发布日期": "publication date", "发布时间": "publication date", "成文日期": "date of writing",
+             "生成日期": "date of creation", "落款日期": "signature date"}
+# front-matter keys that date the page itself, in the order facts.publication_date reads them
+PUBLICATION_KEYS = ("发布日期", "发布时间", "成文日期", "生成日期")
+# the keys whose date the signature cannot be later than (the page was published, or the
+# document written, on that day)
+_PUBLISHED_KEYS = ("发布日期", "发布时间", "成文日期")
 
 
 @check("signature_present")
@@ -38,9 +47,9 @@ def publication_late(ctx: Context, p: DeadlineParams) -> list[Hit]:
     date, span, which = None, None, ""
     if f.publication_date:
         date, which = f.publication_date, "发布日期"
-        for key in ("发布日期", "发布时间", "成文日期", "生成日期"):
-            if key in doc.front_matter:
-                span = doc.front_matter[key][1]
+        for key in PUBLICATION_KEYS:
+            if key in doc.front_matter and parse_date(doc.front_matter[key][0]) == date:
+                span, which = doc.front_matter[key][1], key  # say which date was judged
                 break
     elif doc.signature and doc.signature.date:
         date, span, which = doc.signature.date, doc.signature.span, "落款日期"
@@ -51,7 +60,8 @@ def publication_late(ctx: Context, p: DeadlineParams) -> list[Hit]:
     if deadline is None:
         return []
     if date > deadline:
-        return [Hit(span, {"date": date.isoformat(), "deadline": deadline.isoformat(), "which": which},
+        return [Hit(span, {"date": date.isoformat(), "deadline": deadline.isoformat(), "which": which,
+                           "which_en": _WHICH_EN.get(which, "date")},
                     severity="info" if kind in p.info_kinds else None)]
     return []
 
@@ -68,6 +78,7 @@ def date_invalid(ctx: Context, params) -> list[Hit]:
     hits = []
     spans = [(p.span.start, p.span.end) for p in doc.paragraphs] + [(h.span.start, h.span.end) for h in doc.headings]
     matches = [m for a, b in spans for m in DATE_RE.finditer(text, a, min(b, len(text)))]
+    hits.extend(_signature_date_hits(doc))
     for m in sorted(matches, key=lambda m: m.start()):
         y, mo, d = date_parts(m)
         if not (y and mo and d):
@@ -87,4 +98,44 @@ def date_invalid(ctx: Context, params) -> list[Hit]:
             hits.append(Hit(Span(m.start(), m.end()), {"date": m.group(0),
                                                         "problem": f"晚于报告落款日期 {sig.isoformat()}",
                                                         "problem_en": f"is after the report's own date {sig.isoformat()}"}))
+    return hits
+
+
+def _impossible(text: str) -> bool:
+    """True when ``text`` holds a full date (年月日) that is not in the calendar (2017年2月30日)."""
+    m = DATE_RE.search(text)
+    if not m:
+        return False
+    y, mo, d = date_parts(m)
+    if not (y and mo and d):
+        return False
+    try:
+        dt.date(y, mo, d)
+    except ValueError:
+        return True
+    return False
+
+
+def _signature_date_hits(doc) -> list[Hit]:
+    """The dates outside the body: the signature's (impossible, or after the page's own
+    publication date) and the front matter's (impossible)."""
+    hits = []
+    sig = doc.signature
+    if sig is not None and sig.date is None and sig.date_text and _impossible(sig.date_text):
+        hits.append(Hit(sig.span, {"date": sig.date_text, "problem": "日期不存在", "problem_en": "does not exist"}))
+    for key, (value, span) in doc.front_matter.items():
+        if key in PUBLICATION_KEYS and _impossible(value):
+            hits.append(Hit(span, {"date": value.strip(), "problem": "日期不存在", "problem_en": "does not exist"}))
+    if sig is not None and sig.date is not None:
+        for key in _PUBLISHED_KEYS:
+            if key not in doc.front_matter:
+                continue
+            published = parse_date(doc.front_matter[key][0])
+            if published is not None and sig.date > published:
+                # the page's date may come from a web system rather than the report: a warning
+                hits.append(Hit(sig.span, {"date": sig.date_text or sig.date.isoformat(),
+                                           "problem": f"（落款日期）晚于网页标注的{key} {published.isoformat()}",
+                                           "problem_en": f"(the signature date) is after the page's {key} {published.isoformat()}"},
+                                severity="warning"))
+            break
     return hits

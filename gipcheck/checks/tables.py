@@ -1,4 +1,5 @@
-"""Checks over the tables the tables stage read (GIP401–405, 408), and text breakdowns (GIP407).
+"""Checks over the tables the tables stage read (GIP401–405, 408); the figures the text states
+(GIP406, 407) are ``figures.py``'s.
 
 Every check here is parameterised by a table id and reads ``facts.tables`` — never the document's
 tables — so one kind serves the 2008 statistics table, the unified tables 二/三/四 and a
@@ -15,7 +16,7 @@ from ..ast import Cell, PrescribedRow, PrescribedTable, Span
 from ..tables import TableSet
 from ..tables.defs import IdentityDef, TableDef, terms_axis
 from ..tables.util import fold, rx
-from . import Context, Hit, Params, Regex, check, in_part_clause
+from . import Context, Hit, Params, Regex, check
 
 
 class TableParams(Params):
@@ -479,92 +480,4 @@ def table_identities(ctx: Context, p: IdentityParams) -> list[Hit]:
         for ident in d.identities:
             if ident.group == p.group:
                 hits += _check_identity(pt, d, ident)
-    return hits
-
-
-# --------------------------------------------------------------------------- the text around the 2008 table
-
-class TextTableParams(Params):
-    table: str = "stats"
-    figures: list[dict[str, Regex]]  # {text: regex with (?P<n>…), row: regex on the row label}
-
-
-@check("text_table_2008", TextTableParams)
-def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
-    """Fires when the figures the text states for a table row match none of its cells.
-
-    A row's figure is often stated several times — for the whole agency and for its parts (各乡镇
-    主动公开…条) — so it fires only when no statement agrees with the table, on the first one."""
-    pt = _tables(ctx).get(p.table)
-    if pt is None:
-        return []
-    body = ctx.doc.body_text()
-    span = pt.span
-    hits = []
-    by_row: dict[int, tuple[PrescribedRow, list[re.Match[str]]]] = {}
-    for fig in p.figures:
-        row = pt.row_like(fig["row"])
-        if row is None:
-            continue
-        stated = by_row.setdefault(id(row), (row, []))[1]
-        for m in re.finditer(fig["text"], body):
-            if span is not None and span.start <= m.start() < span.end:
-                continue  # the table's own cells, flattened into the text
-            if not any(x.start("n") == m.start("n") for x in stated):
-                stated.append(m)
-    for row, stated in by_row.values():
-        values = set(pt.figures(row).values())
-        if any(float(m.group("n")) in values for m in stated):
-            continue  # the text agrees with the table somewhere; other statements are about parts
-        # a figure inside a 其中/包括 clause is a part's, not the row's
-        whole = [m for m in stated if not in_part_clause(body, m.start(), r"其中|包括")]
-        if not whole:
-            continue
-        m = min(whole, key=lambda x: x.start())
-        hits.append(Hit(Span(m.start("n"), m.end("n")), {
-            "label": row.label, "text_value": m.group("n"),
-            "table_value": "、".join(_fmt(v) for v in sorted(values)),
-            "table_value_en": ", ".join(_fmt(v) for v in sorted(values))},
-            variant="alternatives" if len(values) > 1 else None))
-    return hits
-
-
-_NUM_UNIT = r"(?P<n>\d+)\s*(?P<u>[条件项个篇次人家])"
-
-
-class BreakdownParams(Params):
-    total: Regex = r"(?:共|合计|总计|累计)[^,;。\n]{0,30}?(?P<n>\d+)\s*(?P<u>[条件项个篇次家])"
-    parts: str = r"(?P<n>\d+)\s*(?P<u>[条件项个篇次家])"
-    intro: str = r"^[,:]?\s*其中\s*[,:]?"
-    catch_all: str = "其他|其它|其余|另有"
-    # parts named after channels can overlap (one item on the website and on WeChat): only part ≤ total
-    overlap: str = "网站|网|微博|微信|公众号|公报|报刊|报纸|广播|电视|媒体|平台|客户端|公开栏|渠道|APP|App|app"
-
-
-@check("text_breakdown", BreakdownParams)
-def text_breakdown(ctx: Context, p: BreakdownParams) -> list[Hit]:
-    """Fires when '共N…，其中…' parts (same unit, up to the clause end) do not add up."""
-    body = ctx.doc.body_text()
-    hits = []
-    for m in re.finditer(p.total, body):
-        rest_start = m.end()
-        intro = re.match(p.intro, body[rest_start:rest_start + 6])
-        if not intro:
-            continue
-        seg_start = rest_start + intro.end()
-        seg_end = min(x for x in (body.find("。", seg_start), body.find(";", seg_start), body.find("\n", seg_start), len(body)) if x != -1)
-        segment = re.sub(r"\([^()]*\)|（[^（）]*）", lambda x: " " * len(x.group(0)), body[seg_start:seg_end])
-        parts = [pm for pm in re.finditer(p.parts, segment) if pm.group("u") == m.group("u")]
-        if re.search(p.overlap, segment) and sum(int(x.group("n")) for x in parts) > int(m.group("n")):
-            continue
-        if len(parts) < 2:
-            continue
-        # a percentage or a "占" after a part means shares, not more parts
-        total = int(m.group("n"))
-        s = sum(int(x.group("n")) for x in parts)
-        catch = re.search(p.catch_all, segment)
-        if s > total or (s < total and catch):
-            expr = "+".join(x.group("n") for x in parts)
-            hits.append(Hit(Span(m.start("n"), m.end("n")), {"total": total, "sum": s, "expr": expr,
-                                                              "unit": m.group("u")}))
     return hits

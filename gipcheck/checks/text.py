@@ -56,3 +56,86 @@ def _original(ctx: Context, a: int, b: int) -> str:
 
 def _table_spans(ctx: Context) -> list[tuple[int, int]]:
     return [(t.span.start, t.span.end) for t in ctx.doc.tables]
+
+
+class RepeatParams(Params):
+    # a candidate: a 2–4 character unit written twice in a row
+    pattern: Regex = r"([\u4e00-\u9fff]{2,4})\1"
+    # doubled words that are meant: verbs of trying (研究研究 "look into it"), written as the unit
+    reduplications: list[str] = Field(default_factory=list)
+    # units whose doubling is a construction, not a slip (一步一步, 一个一个: "one by one")
+    constructions: list[Regex] = Field(default_factory=list)
+    max_hits: int = 50
+
+
+@check("repeated_word", RepeatParams)
+def repeated_word(ctx: Context, p: RepeatParams) -> list[Hit]:
+    """Fires on a word written twice in a row (公开公开), where both copies are whole words.
+
+    A regex finds the candidates; a word segmenter (jieba, loaded only when there is a
+    candidate) decides whether each copy is a word of its own: 公开公开栏 is 公开 + 公开栏,
+    not a repetition. Doubled verbs of trying and 一X一X constructions are Chinese, not slips."""
+    text = ctx.doc.body_text()
+    skip = _table_spans(ctx)
+    legit = set(p.reduplications)
+    hits: list[Hit] = []
+    for m in _compile(p.pattern).finditer(text):
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        unit = m.group(1)
+        if unit in legit or any(_compile(c).fullmatch(unit) for c in p.constructions):
+            continue
+        if not _whole_words(text, m.start(), len(unit)):
+            continue
+        hits.append(Hit(Span(m.start(), m.end()), {"text": _original(ctx, m.start(), m.end())}))
+        if len(hits) >= p.max_hits:
+            break
+    return hits
+
+
+_CLAUSE_END = re.compile(r"[。;:!?,、\s()“”《》\"']")
+
+
+def _whole_words(text: str, start: int, n: int) -> bool:
+    """True when the segmenter puts word boundaries at start, start+n and start+2n of the
+    clause around the candidate (each copy of the unit is one or more whole words)."""
+    a = start
+    while a > 0 and start - a < 40 and not _CLAUSE_END.match(text[a - 1]):
+        a -= 1
+    b = start + 2 * n
+    while b < len(text) and b - start < 40 + 2 * n and not _CLAUSE_END.match(text[b]):
+        b += 1
+    bounds, pos = {0}, 0
+    for word in segmenter().cut(text[a:b]):
+        pos += len(word)
+        bounds.add(pos)
+    rel = start - a
+    return {rel, rel + n, rel + 2 * n} <= bounds
+
+
+_SEGMENTER = None
+
+
+def segmenter():
+    """jieba's tokenizer, built on first use (about a second or two: it loads a 350,000-word
+    dictionary) and kept; its prefix-dictionary cache goes in gipcheck's cache directory."""
+    global _SEGMENTER
+    if _SEGMENTER is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tok = jieba.Tokenizer()
+        from .. import cache
+
+        d = cache.directory()
+        if d is not None:
+            try:
+                d.mkdir(parents=True, exist_ok=True)
+                tok.tmp_dir = str(d)
+            except OSError:
+                pass  # jieba falls back to the system's temporary directory
+        tok.initialize()
+        _SEGMENTER = tok
+    return _SEGMENTER

@@ -16,6 +16,9 @@ from ..model import Finding
 from .summary import ReportSummary
 
 
+SMALL_BATCH = 64  # up to this many signed reports, look-alike pairs are found by comparing every pair
+
+
 @dataclass
 class Batch:
     reports: list[ReportSummary]
@@ -82,6 +85,9 @@ class Batch:
         sh = self.shared(r, prev, self.template(template_min_agencies))
         return sh.share
 
+    def sentence_keys(self, r: ReportSummary, template: frozenset[int]) -> set[int]:
+        return {r.sentences.key[i] for i in self.own(r, template)}
+
     def lookalikes(self, template: frozenset[int], threshold: float,
                    num_perm: int = 64) -> Iterator[tuple[ReportSummary, ReportSummary]]:
         """Pairs of reports of different agencies whose own sentences overlap (MinHash LSH).
@@ -89,6 +95,15 @@ class Batch:
         Each report queries the index before it is added, so every pair is found once and no
         MinHash is kept: the index's bands (a few KB a report) are all that stays."""
         if len({r.agency_key for r in self.reports if r.agency_key}) < 2:
+            return
+        signed = [r for r in self.reports if r.agency_key]
+        if len(signed) <= SMALL_BATCH:  # every pair, exactly: cheaper than importing numpy and scipy
+            owns = [frozenset(self.sentence_keys(r, template)) for r in signed]
+            for i, a in enumerate(signed):
+                for j in range(i + 1, len(signed)):
+                    b = signed[j]
+                    if a.agency_key != b.agency_key and len(owns[i] & owns[j]) >= 3:
+                        yield (a, b) if a.path < b.path else (b, a)
             return
         from datasketch import MinHash, MinHashLSH  # heavy (numpy, scipy): only for a real batch
 
@@ -98,7 +113,7 @@ class Batch:
         for r in self.reports:
             if not r.agency_key:
                 continue  # who wrote an unsigned report is unknown: never "another agency"
-            keys = list({r.sentences.key[i] & 0xFFFFFFFF for i in self.own(r, template)})
+            keys = list({k & 0xFFFFFFFF for k in self.sentence_keys(r, template)})
             if len(keys) < 3:
                 continue
             m = MinHash(num_perm=num_perm, hashfunc=int, permutations=perm, scheme=scheme)
@@ -112,10 +127,13 @@ class Batch:
 
 def _shared_by(reports: list[ReportSummary], min_agencies: int) -> frozenset[int]:
     """The keys that at least ``min_agencies`` agencies' reports have (a report whose agency is
-    unknown counts as one of its own). numpy keeps this to a few bytes a sentence."""
+    unknown counts as one of its own). numpy keeps this to a few bytes a sentence in a big batch;
+    a small one is counted in plain Python, without importing it."""
     try:
+        if len(reports) <= 4 * SMALL_BATCH:
+            raise ImportError  # not worth numpy's import
         import numpy as np
-    except ImportError:  # without the batch extra: the same, in plain Python
+    except ImportError:  # a small batch, or no batch extra: the same, in plain Python
         owners: dict[int, set[str]] = defaultdict(set)
         for r in reports:
             for k in set(r.sentences.key):
