@@ -1,6 +1,7 @@
 """Pattern checks on the narrative text: placeholders, repeats, blanked years (GIP502, 601–603)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pydantic import Field
