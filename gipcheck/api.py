@@ -25,7 +25,7 @@ from .ast import Document
 from .engine import Selection, analyse, check_document
 from .model import SEVERITIES, FileResult, Finding, RunResult, Severity
 from .ruleids import check_choice, resolve, resolve_all
-from .read import Extracted, InputError, Limits, read_bytes, read_path
+from .read import Extracted, InputError, Limits, display_name, read_bytes, read_path
 from .ruleset import RuleSet, load_rules
 from .settings import Lang, Options, Profile, Settings
 from .settings import resolve as resolve_settings
@@ -89,7 +89,7 @@ def check_extracted(extracted: Extracted, path: str = "<text>", opts: Options | 
     opts = opts or Options()
     ruleset = rules(opts.extra_rules)
     doc, facts, profile, evidence, findings = check_document(
-        extracted, ruleset, profile=opts.profile, sel=opts.selection, lang=opts.lang)
+        extracted, ruleset, profile=opts.profile, sel=opts.selection, lang=opts.lang, budget=opts.limits.max_seconds)
     lines = doc.source.original_lines()
     findings += _notes(extracted, ruleset, opts)
     findings.sort(key=Finding.sort_key)
@@ -191,7 +191,7 @@ def check_example(text: str, opts: Options | None = None, *, previous: str | Non
 def check_file(path: str | os.PathLike[str], opts: Options | None = None) -> FileResult:
     """Check one file; an unreadable file gives a result with one GIP001 finding, not an exception."""
     opts = opts or Options()
-    name = str(path)
+    name = display_name(path)  # a non-UTF-8 file name must not break a UTF-8 report
     try:
         extracted = read_path(path, opts.limits)
     except InputError as err:
@@ -360,7 +360,8 @@ def _jobs(paths: Sequence[str], settings: Settings | Options | None, keep_lines:
         rules(opts.extra_rules)  # here, not in a worker: a bad rule file is the caller's error (exit 2)
         if p == "-":
             name = settings.stdin_filename if isinstance(settings, Settings) and settings.stdin_filename else "-"
-            yield Job(name, opts, sys.stdin.buffer.read(), keep_lines)
+            # capped: `gipcheck check - < /dev/zero` must end in one finding, not an out-of-memory kill
+            yield Job(name, opts, sys.stdin.buffer.read(opts.limits.max_file_bytes + 1), keep_lines)
         else:
             yield Job(p, opts, None, keep_lines)
 

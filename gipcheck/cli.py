@@ -315,6 +315,26 @@ class _Progress:
             self.bar.stop()
 
 
+def _names_an_input(target: str, files: list[str]) -> str | None:
+    """The checked file that ``target`` (an output path) is, if any: same inode, or same path."""
+    try:
+        st = os.stat(target)
+    except (OSError, ValueError):
+        st = None
+    want = os.path.realpath(target)
+    for f in files:
+        if f == "-":
+            continue
+        try:
+            if st is not None and os.path.samestat(st, os.stat(f)):
+                return f
+        except (OSError, ValueError):
+            pass
+        if os.path.realpath(f) == want:
+            return f
+    return None
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from . import baseline as bl
     from .model import Summary

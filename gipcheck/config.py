@@ -7,6 +7,7 @@ Mistakes are reported as ``FILE:LINE: what is wrong`` (exit code 2).
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +28,10 @@ class ConfigError(RuleFileError):
     def __init__(self, path: str, line: int, message: str, zh: str | None = None) -> None:
         super().__init__(path, line, message)
         self.path, self.line, self.en, self.zh = path, line, message, zh or message
+
+    @classmethod
+    def from_error(cls, exc: RuleFileError) -> "ConfigError":
+        return cls(exc.path, exc.line, exc.en)
 
     def message(self, lang: str = "zh") -> str:
         return f"{self.path}:{self.line}: {self.zh if lang == 'zh' else self.en}"
@@ -83,7 +88,7 @@ class Config:
     def ignores_for(self, file: str | Path) -> list[str]:
         """Rules ignored for this file by per-file-ignores (globs relative to the config folder)."""
         out: list[str] = []
-        p = Path(file).resolve()
+        p = _resolve(file)
         rel = p.as_posix()
         if self.root is not None:
             try:
@@ -168,12 +173,12 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
     path = path.resolve()
     if path in _seen:
         raise ConfigError(str(path), 1, "extend forms a cycle", "extend 形成了循环引用")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        from .i18n import os_error
+    from .rules import read_yaml_text
 
-        raise ConfigError(str(path), 1, f"cannot read: {exc.strerror}", f"无法读取：{os_error(OSError(exc.errno, exc.strerror), 'zh')}") from None
+    try:
+        text = read_yaml_text(path)  # size and encoding checks serve TOML as well
+    except RuleFileError as exc:
+        raise ConfigError.from_error(exc) from None
     if path.suffix == ".toml":
         import tomllib
 
@@ -187,16 +192,12 @@ def load_config_file(path: Path, _seen: tuple[Path, ...] = ()) -> Config:
             raise ConfigError(str(path), 1, "no [tool.gipcheck] table", "没有 [tool.gipcheck] 表")
         model = _validate(section, path, lambda loc: _toml_line(text, loc))
     else:
-        import yaml  # only for a YAML config: a run without one needs no YAML
-
-        from .rules import _LineLoader, _strip_lines
+        from .rules import _strip_lines, load_yaml  # only for a YAML config: a run without one needs no YAML
 
         try:
-            raw = yaml.load(text, Loader=_LineLoader) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, 'problem', exc)
-            raise ConfigError(str(path), (mark.line + 1) if mark else 1, f"not valid YAML: {problem}", f"不是有效的 YAML：{problem}") from None
+            raw = load_yaml(path, text) or {}
+        except RuleFileError as exc:
+            raise ConfigError.from_error(exc) from None
         model = _validate(_strip_lines(raw) if isinstance(raw, dict) else raw, path, lambda loc: _yaml_line(raw, text, loc))
     cfg = Config(model, path, text)
     if model.extend:
@@ -245,9 +246,11 @@ class UnknownRuleInConfig(ConfigError):
 
 
 def _has_tool_section(pyproject: Path) -> bool:
+    """True when the file has ``[tool.gipcheck]``; a broken file that names it is an error
+    (``FILE:LINE``), not silently no configuration; one that does not name it is not ours."""
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = pyproject.read_bytes().decode("utf-8", "replace")
+    except OSError:
         return False
     if "gipcheck" not in text:
         return False  # no gipcheck table can be there: no need to parse the TOML
@@ -255,7 +258,10 @@ def _has_tool_section(pyproject: Path) -> bool:
 
     try:
         return "gipcheck" in tomllib.loads(text).get("tool", {})
-    except tomllib.TOMLDecodeError:
+    except tomllib.TOMLDecodeError as exc:
+        if re.search(r"^\s*\[\s*tool\s*\.\s*gipcheck", text, re.M) or re.search(r"^\s*\[\s*tool\s*\]", text, re.M):
+            m = re.search(r"line (\d+)", str(exc))
+            raise ConfigError(str(pyproject), int(m.group(1)) if m else 1, f"not valid TOML: {exc}") from None
         return False
 
 
@@ -272,13 +278,27 @@ def _find_in(directory: Path) -> Path | None:
 
 def find_config(file: str | Path) -> Path | None:
     """The closest configuration file above ``file`` (its own folder first)."""
-    p = Path(file).resolve()
-    d = p if p.is_dir() else p.parent
+    p = _resolve(file)
+    try:
+        d = p if p.is_dir() else p.parent
+    except OSError:  # an unreadable folder: look from its parent
+        d = p.parent
     for directory in (d, *d.parents):
-        found = _find_in(directory)
+        try:
+            found = _find_in(directory)
+        except OSError:  # a folder we may not look into holds no configuration we can use
+            continue
         if found:
             return found
     return None
+
+
+def _resolve(file: str | Path) -> Path:
+    """An absolute path, even for a symlink loop (``resolve`` raises RuntimeError there)."""
+    try:
+        return Path(file).resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(file))
 
 
 _LOADED: dict[Path, Config] = {}

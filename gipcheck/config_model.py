@@ -18,6 +18,9 @@ class LimitsConfig(BaseModel):
     max_file_mb: int | None = Field(default=None, gt=0)
     max_unzipped_mb: int | None = Field(default=None, gt=0)
     max_pages: int | None = Field(default=None, gt=0)
+    max_line_chars: int | None = Field(default=None, gt=0)
+    max_html_depth: int | None = Field(default=None, gt=0)
+    max_seconds: float | None = Field(default=None, gt=0)
 
 
 def _selector(item: Any) -> str:

@@ -6,6 +6,7 @@ and every other check still runs.
 from __future__ import annotations
 
 import re
+import time
 import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +20,7 @@ from .parse import build
 from .profile import choose_profile
 from .read.base import Extracted
 from .ruleset import Check, RuleSet
+from .saferegex import PatternTimeout
 from .segment import segment
 from .tables import TableSet, build as build_tables
 from .suppress import COMMENT_PATTERN
@@ -109,6 +111,15 @@ def _finding(doc: Document, check: Check, hit: Hit, rules: RuleSet, lang: str, s
     return Finding(rule.id, severity, message, line, col, end_line, end_col, basis, rule.name, fix, source)
 
 
+def _abandoned(rules: RuleSet, lang: str, sel: Selection, zh: str, en: str) -> list[Finding]:
+    """GIP007: a check given up (a pattern that backtracks for ever, the file's time budget)."""
+    rule = rules.rules.get("GIP007")
+    if rule is None or not sel.enabled("GIP007"):
+        return []
+    text = render(rule.message.en if lang == "en" else rule.message.zh, {"what": en if lang == "en" else zh})
+    return [Finding("GIP007", sel.severity.get("GIP007", rule.severity), text, 1, 1, 1, 1, None, rule.name)]
+
+
 def _internal_error(rules: RuleSet, lang: str, rule_id: str, check: str, exc: Exception) -> Finding:
     """GIP005: a bug in gipcheck (a check, the tables stage), named with where it happened."""
     tb = traceback.extract_tb(exc.__traceback__)[-1]
@@ -122,18 +133,32 @@ def _internal_error(rules: RuleSet, lang: str, rule_id: str, check: str, exc: Ex
 
 
 def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: Selection,
-               lang: str = "zh") -> list[Finding]:
+               lang: str = "zh", budget: float | None = None) -> list[Finding]:
+    """Run the profile's checks; ``budget`` (seconds): checks not started by then are skipped."""
     ctx = Context(doc, facts, profile, rules.vocabulary)
     findings: list[Finding] = []
     pairs: list[tuple[Check, Hit]] = []
     empty = not doc.view.strip()
+    deadline = time.monotonic() + budget if budget else None
+    skipped: list[str] = []
     for check in rules.checks_for(profile):
         if not sel.enabled(check.entry.rule):
             continue
         if empty and check.entry.rule not in EMPTY_DOCUMENT_RULES:
             continue  # nothing to check: "missing" findings about an empty file would only be noise
+        if deadline is not None and time.monotonic() > deadline:
+            skipped.append(check.entry.rule)
+            continue
         try:
             hits = list(check.func(ctx, check.params))
+        except PatternTimeout as exc:  # a rule file's pattern that backtracks: give up on it, go on
+            findings += _abandoned(
+                rules, lang, sel,
+                f"规则 {check.entry.rule}（{check.origin}）的正则表达式 {exc.pattern!r} 匹配超过 {exc.seconds:g} 秒，已放弃这项检查；"
+                f"其他规则已照常检查。请改写这个表达式（避免 (a+)+ 这类嵌套重复）",
+                f"rule {check.entry.rule} ({check.origin}): its pattern {exc.pattern!r} ran past {exc.seconds:g} s and "
+                f"was abandoned; every other rule still ran. Rewrite the pattern (avoid nested repeats such as (a+)+)")
+            continue
         except Exception as exc:  # a bug in a check must not stop the others
             if not sel.enabled("GIP005"):
                 continue
@@ -142,6 +167,12 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
         pairs.extend((check, hit) for hit in hits)
     _name_missing_parts(pairs, rules)
     findings += [_finding(doc, check, hit, rules, lang, sel, profile) for check, hit in pairs]
+    if skipped:
+        names = "、".join(dict.fromkeys(skipped))
+        findings += _abandoned(
+            rules, lang, sel,
+            f"检查超过每个文件的时间上限（{budget:g} 秒），以下规则未检查：{names}",
+            f"checking took longer than the per-file time budget ({budget:g} s); not checked: {', '.join(dict.fromkeys(skipped))}")
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -166,7 +197,8 @@ def _name_missing_parts(pairs: list[tuple[Check, Hit]], rules: RuleSet) -> None:
 
 
 def check_document(extracted: Extracted, rules: RuleSet, *, profile: str | None = None,
-                   sel: Selection | None = None, lang: str = "zh") -> tuple[Document, Facts, str, list[str], list[Finding]]:
+                   sel: Selection | None = None, lang: str = "zh",
+                   budget: float | None = None) -> tuple[Document, Facts, str, list[str], list[Finding]]:
     doc, facts = analyse(extracted, rules)
     chosen, evidence = choose_profile(doc, facts, profile, rules.profiles)
     sel = sel or Selection()
@@ -176,7 +208,10 @@ def check_document(extracted: Extracted, rules: RuleSet, *, profile: str | None 
     except Exception as exc:  # a bug in a table reader: the checks still run, on no tables
         facts.tables = TableSet({d.id: d for d in rules.tables_for(chosen) if d.id}, failed=True)
         stage_error = _internal_error(rules, lang, "GIP401–GIP408", "tables", exc)
-    findings = run_checks(doc, facts, chosen, rules, sel, lang)
+    # the budget covers the checks only: parsing is bounded by the reader's size and line
+    # limits, and its one-time costs (building the grammar on a cold cache) must not make a
+    # busy machine skip checks
+    findings = run_checks(doc, facts, chosen, rules, sel, lang, budget)
     if stage_error is not None and sel.enabled("GIP005"):
         findings.insert(0, stage_error)
     return doc, facts, chosen, evidence, findings

@@ -126,15 +126,125 @@ def _line_of(raw: Any, loc: tuple[Any, ...]) -> int:
     return line
 
 
-def load_file(path: Path, shipped: bool = False) -> tuple[RuleFile, Any]:
+MAX_YAML_BYTES = 5 * 1024 * 1024  # the built-in rule files together are ~0.2 MB
+MAX_YAML_NODES = 200_000  # after expanding aliases: a "billion laughs" file is refused, not built
+MAX_YAML_DEPTH = 200
+
+
+def _node_count(root: yaml.Node, path: str) -> None:
+    """Count the nodes the document expands to (an alias counts as what it points at), memoized
+    per node so that counting a billion laughs costs as much as reading it."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if depth > MAX_YAML_DEPTH:
+            line = node.start_mark.line + 1
+            raise RuleFileError(path, line, f"YAML nested more than {MAX_YAML_DEPTH} levels deep")
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        children = [x for pair in node.value for x in pair] if isinstance(node, yaml.MappingNode) else list(node.value)
+        if done:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if total > MAX_YAML_NODES:
+                line = node.start_mark.line + 1
+                raise RuleFileError(path, line, f"YAML expands to more than {MAX_YAML_NODES} values "
+                                                f"(aliases of aliases: an alias bomb?)")
+            sizes[id(node)] = total
+            continue
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = 1  # a cycle (an alias of an enclosing node) counts once
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+
+
+def read_yaml_text(path: Path) -> str:
+    """A rule or config file's text: refused when huge or not UTF-8, as ``FILE:LINE: what``."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLineLoader if shipped else _LineLoader)
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise RuleFileError(str(path), 1, f"too large ({size // 1024 // 1024} MB; the limit is "
+                                              f"{MAX_YAML_BYTES // 1024 // 1024} MB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RuleFileError(str(path), 1, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RuleFileError(str(path), line, "not UTF-8 (save the file as UTF-8; GBK is not read)") from None
+
+
+def load_yaml(path: Path, text: str | None = None) -> Any:
+    """Parse a rule or config file with line numbers, bounded in depth and expansion."""
+    text = read_yaml_text(path) if text is None else text
+    loader = _LineLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except RecursionError:
+            raise RuleFileError(str(path), 1, f"YAML nested more than {MAX_YAML_DEPTH} levels deep") from None
+        if node is None:
+            return None
+        _node_count(node, str(path))
+        try:
+            return loader.construct_document(node)
+        except RecursionError:
+            raise RuleFileError(str(path), node.start_mark.line + 1, "YAML nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RuleFileError(str(path), (mark.line + 1) if mark else 1,
-                            f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    except OSError as exc:
-        raise RuleFileError(str(path), 1, f"cannot read: {exc.strerror}") from None
+                            f"not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _check_vocabulary(vocab: dict[str, Any], raw: Any, path: Path) -> None:
+    """``vocabulary.residue`` entries are compiled by the normalizer: validate them here."""
+    residue = vocab.get("residue")
+    if residue is None:
+        return
+    raw_list = raw.get("vocabulary", {}).get("residue") if isinstance(raw, dict) else None
+    base = _line_of(raw, ("vocabulary",)) if isinstance(raw, dict) else 1
+
+    def line(i: int) -> int:
+        item = raw_list[i] if isinstance(raw_list, list) and i < len(raw_list) else None
+        return item.get("__line__", base) if isinstance(item, dict) else base
+
+    if not isinstance(residue, list):
+        raise RuleFileError(str(path), base, "vocabulary.residue: must be a list of {kind, pattern, trigger}")
+    for i, entry in enumerate(residue):
+        where = f"vocabulary.residue.{i}"
+        if not isinstance(entry, dict):
+            raise RuleFileError(str(path), line(i), f"{where}: must be a mapping with kind and pattern")
+        unknown = set(entry) - {"kind", "pattern", "trigger"}
+        if unknown:
+            raise RuleFileError(str(path), line(i), f"{where}: unknown key {sorted(unknown)[0]!r}")
+        for key in ("kind", "pattern"):
+            if not isinstance(entry.get(key), str) or not entry[key]:
+                raise RuleFileError(str(path), line(i), f"{where}.{key}: a non-empty string is required")
+        if "trigger" in entry and not isinstance(entry["trigger"], str):
+            raise RuleFileError(str(path), line(i), f"{where}.trigger: must be a string")
+        try:
+            re.compile(entry["pattern"], re.IGNORECASE | re.MULTILINE)
+        except (re.error, RecursionError, OverflowError) as exc:
+            raise RuleFileError(str(path), line(i), f"{where}.pattern: not a valid regular expression ({exc})") from None
+
+
+def load_file(path: Path, shipped: bool = False) -> tuple[RuleFile, Any]:
+    if shipped:  # gipcheck's own files: trusted, read with libyaml
+        try:
+            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLineLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise RuleFileError(str(path), (mark.line + 1) if mark else 1,
+                                f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        except OSError as exc:
+            raise RuleFileError(str(path), 1, f"cannot read: {exc.strerror}") from None
+    else:  # a user's file: bounded in size, depth and alias expansion
+        raw = load_yaml(path)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -145,6 +255,7 @@ def load_file(path: Path, shipped: bool = False) -> tuple[RuleFile, Any]:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise RuleFileError(str(path), _line_of(raw, tuple(err["loc"])), f"{where}: {err['msg']}") from None
+    _check_vocabulary(parsed.vocabulary, raw, path)
     return parsed, raw
 
 

@@ -22,6 +22,7 @@ class RuleFileError(Exception):
 
     def __init__(self, path: str, line: int, message: str) -> None:
         super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.en = path, line, message
 
 
 class _Plain:
@@ -159,10 +160,12 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
     if key is not None:
         hit = _from_cache(cache.load("rules", key, _cache_classes()))
         if hit is not None:
+            _trust_shipped(hit)
             return hit
     from .rules import validate_rules
 
     rs = plain(validate_rules(files))
+    _trust_shipped(rs)
     if key is not None:
         cache.save("rules", key, {"rules": rs.rules, "profiles": rs.profiles, "vocabulary": rs.vocabulary,
                                   "files": rs.files, "tables": rs.tables,
@@ -171,6 +174,35 @@ def load_rules(extra: list[Path] | None = None) -> RuleSet:
                                   "cross_checks": [{"entry": c.entry, "params": c.params, "origin": c.origin}
                                                    for c in rs.cross_checks]})
     return rs
+
+
+def _trust_shipped(rs: RuleSet) -> None:
+    """The patterns gipcheck's own rule files hold run on ``re``, without a time limit: only a
+    user's rule file gets the time-bounded engine (a wall-clock limit that a loaded machine can
+    reach on an ordinary pattern)."""
+    from . import saferegex
+
+    shipped = {str(p) for p in default_files()}
+    found: set[str] = set()
+
+    def walk(value: Any, depth: int = 0) -> None:
+        if depth > 6:
+            return
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v, depth + 1)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for v in value:
+                walk(v, depth + 1)
+        elif hasattr(value, "__dict__"):
+            walk(vars(value), depth + 1)
+
+    for c in rs.checks + rs.cross_checks:
+        if c.origin.rsplit(":", 1)[0] in shipped:
+            walk(c.params)
+    saferegex.trust(found)
 
 
 def _cache_classes() -> dict[str, type]:

@@ -745,3 +745,11 @@ def test_a_web_page_saved_as_txt_is_read_as_html(tmp_path) -> None:
     assert detect_format(page, "年报.txt") == "html"
     assert detect_format("一、概述\n<!-- gipcheck: disable=GIP602 -->\n".encode(), "年报.txt") == "text"
     assert detect_format("<p>片段</p>\n".encode(), "notes.md") == "text"
+
+
+def test_pdf_one_glyph_text_object_in_a_non_embedded_font_is_read() -> None:
+    """pdfium drops a one-glyph text object whose substitute font has no glyph for it (a table
+    cell 条 on a machine without a CJK font); gipcheck's own substitute font keeps it, so what
+    is read does not depend on the host's fonts."""
+    e = read_bytes(build_pdf([{"texts": [(72, 760, 12, "条"), (120, 760, 12, "共"), (72, 740, 12, "无")]}]), "one.pdf")
+    assert "".join(e.text.split()) == "条共无"

@@ -15,6 +15,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
+from .. import saferegex
 from ..ast import Document, Span
 from ..facts import Facts
 
@@ -179,11 +180,11 @@ def any_of(patterns: tuple[str, ...]) -> Callable[[str], bool]:
         return _never
     if len(patterns) > 1 and not any(_UNJOINABLE.search(p) for p in patterns):
         try:
-            joined = re.compile("|".join(f"(?:{p})" for p in patterns))
+            joined = saferegex.compile("|".join(f"(?:{p})" for p in patterns))  # rule-file patterns: time-bounded
             return lambda text: joined.search(text) is not None
-        except re.error:
+        except (re.error, ValueError, Exception):  # noqa: BLE001 - an unjoinable set: one by one
             pass
-    compiled = [re.compile(p) for p in patterns]
+    compiled = [saferegex.compile(p) for p in patterns]
     return lambda text: any(c.search(text) for c in compiled)
 
 

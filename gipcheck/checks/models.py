@@ -17,7 +17,10 @@ from . import FieldSpec, Params, _MISSING
 def _compiles(pattern: str) -> str:
     try:
         re.compile(pattern)
-    except re.error as exc:
+        from .. import saferegex
+
+        saferegex.validate(pattern)  # the engine that will run it (a timeout per match)
+    except (re.error, ValueError) as exc:
         raise ValueError(f"not a valid regular expression ({exc}): {pattern!r}") from None
     return pattern
 

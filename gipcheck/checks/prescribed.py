@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .. import saferegex
 from ..ast import PrescribedTable, Span
 from . import Context, Hit, Params, Regex, check, in_part_clause
 from .tables import readable
 
 
 @lru_cache(maxsize=512)
-def _rx(p: str) -> re.Pattern[str]:
-    return re.compile(p)
+def _rx(p: str) -> saferegex.SafePattern:
+    return saferegex.compile(p)  # rule-file patterns: time-bounded
 
 
 def _v(c) -> float:

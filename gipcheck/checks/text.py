@@ -7,6 +7,7 @@ from functools import lru_cache
 from . import Field
 
 from ..ast import Span
+from .. import saferegex
 from . import Context, Hit, Params, Regex, check
 
 
@@ -19,8 +20,8 @@ class PatternParams(Params):
 
 
 @lru_cache(maxsize=256)
-def _compile(p: str) -> re.Pattern[str]:
-    return re.compile(p)
+def _compile(p: str) -> saferegex.SafePattern:
+    return saferegex.compile(p)  # rule-file patterns: time-bounded
 
 
 @check("pattern_absent", PatternParams)

@@ -5,8 +5,10 @@ library lazily, so a missing optional extra is a one-line message, not an Import
 """
 from __future__ import annotations
 
+import errno
 import importlib
 import os
+import stat
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 from .base import Extracted, InputError, Limits, SourceTable
 from .text import decode, read_text
 
-__all__ = ["Extracted", "InputError", "Limits", "SourceTable", "decode", "detect_format", "read_path", "read_bytes"]
+__all__ = ["Extracted", "InputError", "Limits", "SourceTable", "decode", "detect_format", "read_path", "read_bytes", "check_text_shape", "display_name"]
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 # format name -> (module, function, extra that provides its library)
@@ -58,13 +60,47 @@ def detect_format(data: bytes, name: str) -> str:
     return "text"
 
 
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f}" if n >= 1024 * 1024 else f"{n / 1024 / 1024:.2f}"
+
+
+def _too_large(name: str, size: int, limits: Limits) -> InputError:
+    if size <= limits.max_file_bytes + 1:  # a capped read (stdin, /proc): all we know is "more"
+        return InputError(f"{name}：文件过大（超过上限 {_mb(limits.max_file_bytes)} MB）",
+                          f"{name}: file too large (more than the limit of {_mb(limits.max_file_bytes)} MB)")
+    return InputError(
+        f"{name}：文件过大（{_mb(size)} MB，上限 {_mb(limits.max_file_bytes)} MB）",
+        f"{name}: file too large ({_mb(size)} MB; the limit is {_mb(limits.max_file_bytes)} MB)",
+    )
+
+
+def check_text_shape(text: str, name: str, limits: Limits) -> None:
+    """Refuse extracted text too big for the parser before it is parsed (one line, in seconds)."""
+    if len(text) > limits.max_text_chars:
+        raise InputError(
+            f"{name}：文本过长（{len(text)} 字，上限 {limits.max_text_chars}）",
+            f"{name}: text too long ({len(text)} characters; the limit is {limits.max_text_chars})",
+        )
+    if len(text) <= limits.max_line_chars:
+        return
+    start = line_no = 0
+    while start <= len(text):
+        line_no += 1
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        if end - start > limits.max_line_chars:
+            raise InputError(
+                f"{name}：第 {line_no} 行过长（{end - start} 字，上限 {limits.max_line_chars}），不像是报告正文，未检查",
+                f"{name}: line {line_no} is too long ({end - start} characters; the limit is "
+                f"{limits.max_line_chars}); it does not look like a report, not checked",
+            )
+        start = end + 1
+
+
 def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> Extracted:
     limits = limits or Limits()
     if len(data) > limits.max_file_bytes:
-        raise InputError(
-            f"{name}：文件过大（{len(data) // 1024 // 1024} MB，上限 {limits.max_file_bytes // 1024 // 1024} MB）",
-            f"{name}: file too large ({len(data) // 1024 // 1024} MB; the limit is {limits.max_file_bytes // 1024 // 1024} MB)",
-        )
+        raise _too_large(name, len(data), limits)
     fmt = detect_format(data, name)
     module_name, func_name, extra = ADAPTERS[fmt]
     try:
@@ -79,24 +115,72 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> Extracte
         extracted = func(data, name)
     else:
         extracted = func(data, name, limits)
-    if len(extracted.text) > limits.max_text_chars:
-        raise InputError(
-            f"{name}：文本过长（{len(extracted.text)} 字，上限 {limits.max_text_chars}）",
-            f"{name}: text too long ({len(extracted.text)} characters; the limit is {limits.max_text_chars})",
-        )
+    check_text_shape(extracted.text, name, limits)
     return extracted
 
 
+_KIND = (
+    (stat.S_ISFIFO, "命名管道（FIFO）", "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "字符设备", "a character device"),
+    (stat.S_ISBLK, "块设备", "a block device"),
+    (stat.S_ISSOCK, "套接字", "a socket"),
+)
+
+
+def _not_regular(name: str, mode: int) -> InputError:
+    for test, zh, en in _KIND:
+        if test(mode):
+            return InputError(f"{name}：是{zh}而不是普通文件，未读取", f"{name}: is {en}, not a regular file; not read")
+    return InputError(f"{name}：不是普通文件，未读取", f"{name}: not a regular file; not read")
+
+
 def read_path(path: str | os.PathLike[str], limits: Limits | None = None) -> Extracted:
-    """Read a file (never written to) and return what its reader extracted."""
-    p = Path(path)
-    name = str(path)
-    if not p.exists():
-        raise InputError(f"{name}：文件不存在", f"{name}: no such file")
-    if p.is_dir():
-        raise InputError(f"{name}：是目录而不是文件", f"{name}: is a directory, not a file")
+    """Read a file (never written to) and return what its reader extracted.
+
+    Everything that could block or exhaust memory is refused from ``stat`` before a byte is
+    read: a FIFO (opening it would wait for a writer), a device (``/dev/zero`` never ends), a
+    symlink loop, a file larger than ``limits.max_file_bytes`` (a 30 GB sparse file). The read
+    itself is capped too, for files whose size ``stat`` does not tell (``/proc``).
+    """
+    limits = limits or Limits()
+    name = display_name(path)
     try:
-        data = p.read_bytes()
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{name}：文件不存在", f"{name}: no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(f"{name}：符号链接构成循环，无法读取", f"{name}: a symbolic link loop; cannot be read") from None
+        raise InputError(f"{name}：无法读取（{exc.strerror}）", f"{name}: cannot be read ({exc.strerror})") from None
+    except ValueError as exc:  # an embedded NUL in the name
+        raise InputError(f"{name}：文件名无效（{exc}）", f"{name}: invalid file name ({exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{name}：是目录而不是文件", f"{name}: is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(name, st.st_mode)
+    if st.st_size > limits.max_file_bytes:
+        raise _too_large(name, st.st_size, limits)
+    try:
+        # O_NONBLOCK: if the path was swapped for a FIFO since stat, open does not wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise InputError(f"{name}：无法读取（{exc.strerror}）", f"{name}: cannot be read ({exc.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _not_regular(name, os.fstat(fd).st_mode)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{name}：无法读取（{exc.strerror}）", f"{name}: cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+    if len(data) > limits.max_file_bytes:
+        raise _too_large(name, len(data), limits)
     return read_bytes(data, name, limits)
+
+
+def display_name(path: str | os.PathLike[str] | bytes) -> str:
+    """A file name that can always be printed and encoded as UTF-8: bytes that are not UTF-8
+    (a GBK name on a UTF-8 file system arrives as surrogate escapes) become ``\\xNN``."""
+    raw = os.fsencode(path)
+    return raw.decode("utf-8", "backslashreplace")

@@ -28,10 +28,16 @@ class InputError(Exception):
 class Limits:
     """Safety limits for readers; generous defaults, configurable."""
 
-    max_file_bytes: int = 50 * 1024 * 1024
+    max_file_bytes: int = 50 * 1024 * 1024  # checked from the file's size, before reading it
     max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_zip_entries: int = 100_000
     max_pages: int = 500
     max_text_chars: int = 5_000_000
+    # checked on the extracted text, before it is parsed: no real report has a line this long
+    # (a whole report is 10–30 thousand characters), and a 5 MB line is how hostile text looks
+    max_line_chars: int = 200_000
+    max_html_depth: int = 500  # element nesting, measured before the HTML parser sees the page
+    max_seconds: float = 60.0  # time budget for one file's checks: those not started by then are skipped (GIP007)
 
 
 @dataclass

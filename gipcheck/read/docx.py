@@ -52,8 +52,14 @@ def check_zip(data: bytes, name: str, limits: Limits, kind: str = "Word") -> Non
             f"{name}：{kind} 文件已损坏，无法打开（{_short(exc)}）",
             f"{name}: corrupt {kind} file, cannot be opened ({_short(exc)})",
         ) from None
+    if len(infos) > limits.max_zip_entries:
+        raise InputError(
+            f"{name}：压缩包内文件过多（{len(infos)} 个，上限 {limits.max_zip_entries} 个），疑似压缩炸弹，已拒绝",
+            f"{name}: too many entries in the archive ({len(infos)}; the limit is {limits.max_zip_entries}), "
+            f"possibly a zip bomb; refused",
+        )
     total = sum(max(0, i.file_size) for i in infos)
-    if total > limits.max_unzipped_bytes or len(infos) > 100_000:
+    if total > limits.max_unzipped_bytes:
         raise InputError(
             f"{name}：解压后过大（声明 {total // 1024 // 1024} MB，上限 {limits.max_unzipped_bytes // 1024 // 1024} MB），疑似压缩炸弹，已拒绝",
             f"{name}: too large when unzipped ({total // 1024 // 1024} MB declared; the limit is "

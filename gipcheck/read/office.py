@@ -18,6 +18,7 @@ import struct
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import Path
 
@@ -149,10 +150,14 @@ def _docx_module(name: str):
 
 def _classify_odf(data: bytes, name: str, limits: Limits) -> str:
     _docx_module(name).check_zip(data, name, limits, kind="ODF")
-    with zipfile.ZipFile(BytesIO(data)) as zf:
-        names = set(zf.namelist())
-        mimetype = zf.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
-        manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            mimetype = zf.read("mimetype")[:200].decode("ascii", "replace").strip() if "mimetype" in names else ""
+            manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError,
+            zlib.error, RuntimeError) as exc:  # a damaged member (bad CRC, bad deflate data), an odd method
+        raise _corrupt(name, " ".join(str(exc).split())[:120] or type(exc).__name__) from None
     if b"encryption-data" in manifest:
         raise _password(name)
     if mimetype and not mimetype.startswith("application/vnd.oasis.opendocument.text"):
