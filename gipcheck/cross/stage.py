@@ -237,6 +237,16 @@ class CrossReportCheck:
 
     extra_rules: tuple[str, ...] = ()
     previous: ReportSummary | None = None
+    reports: int = 0  # how many reports the run has (0: not known)
+
+    def prefetch(self) -> None:
+        """Import the look-alike search's libraries (numpy, datasketch, scipy: most of a second)
+        while the workers still check files, when the run is big enough to need them."""
+        if self.reports > SMALL_BATCH:
+            try:
+                import datasketch  # noqa: F401
+            except ImportError:  # no [batch] extra: every pair is compared instead
+                pass
 
     def summarize(self, result: Any) -> ReportSummary | None:
         summary, result.summary = result.summary, None
