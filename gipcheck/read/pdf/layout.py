@@ -1,5 +1,5 @@
 """Page layout: remove running headers, footers and page numbers; re-join lines the layout
-broke inside a sentence (also across a page break); join a table continued on the next page."""
+broke inside a sentence (also across a page break)."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,6 @@ from typing import Any
 
 from ...lexicon import HEADING_START as _LEXICON_HEADING_START
 from .chars import _Line, _join
-from .grids import _Table
 
 # Sentence-final punctuation (a colon or semicolon at a line end is left to the layout tests).
 _SENTENCE_END = re.compile(r"[。！？!?…]['\"”’」』）)\]】]*$")
@@ -106,22 +105,3 @@ def _continues(a: _Line, b: _Line, margins: dict[int, tuple[float, float]], inde
         if pitch > 2.3 * a.height or pitch < 0:
             return False
     return True
-
-
-def _merge_tables(items: list[Any]) -> list[Any]:
-    """A table continued at the top of the next page joins its first part."""
-    out: list[Any] = []
-    for it in items:
-        prev = out[-1] if out else None
-        if (isinstance(it, _Table) and isinstance(prev, _Table) and it.page != prev.pages[-1]
-                and len(it.rows[0]) == len(prev.rows[0])):
-            rows = it.rows[1:] if it.rows and prev.rows and it.rows[0] == prev.rows[0] else it.rows
-            prev.rows.extend(rows)
-            prev.pages.extend([it.page] * len(rows))
-            continue
-        if isinstance(it, _Table):
-            it.pages = [it.page] * len(it.rows)
-        out.append(it)
-    return out
-
-
