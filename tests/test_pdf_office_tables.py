@@ -1,8 +1,9 @@
 """Table 三 of a real report, laid out in Word as agencies do and exported by LibreOffice
 (tests/fixtures/make_office_pdf.py; text: 平潭综合实验区 2023, tests/fixtures/real/office/README.md).
 
-The merged cell 三、本年度办理结果 is turned (btLr), written upright in columns (tbRl), or one
-character wide; the table breaks across pages, once with a row cut in two by the break. Each
+The merged cell 三、本年度办理结果 is turned (btLr), written upright in columns (tbRl), one
+character wide, or in a table without rules; the table breaks across pages inside the merged
+cell, once also cutting the row （二）部分公开 in two. Each
 PDF must give what the report's own text gives: the same findings, every row of table 三 with
 its figures, and no GIP402/GIP404 for rows that are on the page."""
 from __future__ import annotations
@@ -16,7 +17,7 @@ from gipcheck import api
 
 FIX = Path(__file__).parent / "fixtures"
 OFFICE = FIX / "real" / "office"
-LAYOUTS = ["rotated", "stacked", "narrow"]
+LAYOUTS = ["rotated", "stacked", "narrow", "unruled"]
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +37,16 @@ def test_office_pdf_table_three_reads_as_the_text_does(layout, from_text):
     assert result.facts["tables"]["t3"]["r2"]["total"] == 20  # （二）部分公开, the row the break cut
 
 
-@pytest.mark.parametrize("layout", ["rotated", "narrow"])
-def test_rows_cut_by_a_page_break_are_joined_back(layout):
+@pytest.mark.parametrize("layout", LAYOUTS[:3])
+def test_cells_and_rows_cut_by_a_page_break_are_joined_back(layout):
     pytest.importorskip("pypdfium2")
     from gipcheck.read import read_path
     lines = read_path(OFFICE / f"2023_pingtan_t3_{layout}.pdf").text.splitlines()
     assert "三、本年度办理结果 | （一）予以公开 |  | 22 | 0 | 0 | 0 | 0 | 0 | 22" in lines  # the merged cell, whole
     assert " | （二）部分公开（区分处理的，只计这一情形，不计其他情形） |  | 19 | 1 | 0 | 0 | 0 | 0 | 20" in lines
     assert " |  | 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0" in lines
-    assert not [l for l in lines if l.startswith(" | 情形") or "再处理其政府信息公开申请 |  |" in l]
+    assert not [l for l in lines if "办理结果" in l and not l.startswith("三、本年度办理结果 | （一）")]
+    assert not [l for l in lines if l.startswith(" | 只计") or l.startswith(" | 情形")]
 
 
 # -- the pieces: cell text in reading order, and stitching a table cut by a page break ---------

@@ -74,6 +74,30 @@ def _continues_row(prev: _Table, first: list[str]) -> bool:
     return True
 
 
+def _continue_merged_cells(prev: _Table, rows: list[list[str]], roots: list[list[tuple[int, int]]]
+                           ) -> dict[tuple[int, int], tuple[int, int]]:
+    """A cell merged over rows on both sides of the break (三、本年度办理结果 down the left of the
+    result rows) is one cell: its text on the next page joins its text on the page before.
+    Only where the cell spans rows on both pages, and the piece is text, not a new group's
+    label (a marker after a cell that has text of its own)."""
+    joined: dict[tuple[int, int], tuple[int, int]] = {}
+    if not prev.roots:
+        return joined
+    last = len(prev.rows) - 1
+    for c, text in enumerate(rows[0]):
+        r0, c0 = prev.roots[-1][c]
+        spans_prev = r0 < last and (r0, c0) == prev.roots[r0][c]
+        spans_part = roots[0][c] == (0, c) and any(row_roots[c] == (0, c) for row_roots in roots[1:])
+        if not (text.strip() and spans_prev and spans_part) or _NUMBER.match(text):
+            continue
+        if prev.rows[r0][c0].strip() and HEADING_START.match(text):
+            continue  # a cell of its own that starts a new group
+        prev.rows[r0][c0] = _join(prev.rows[r0][c0], text)
+        rows[0][c] = ""
+        joined[(0, c)] = (r0, c0)
+    return joined
+
+
 def _append_part(prev: _Table, part: _Table) -> None:
     if prev.xs and part.xs and len(prev.xs) != len(part.xs):
         bounds = _cluster(prev.xs + part.xs)
@@ -92,6 +116,8 @@ def _append_part(prev: _Table, part: _Table) -> None:
                 prev.rows[r0][c0] = _join(prev.rows[r0][c0], text)
             joined[(0, c)] = (r0, c0)
         rows, roots, base = rows[1:], roots[1:], base - 1
+    elif rows and len(rows[0]) == len(prev.rows[-1]):
+        joined = _continue_merged_cells(prev, rows, roots)
     if not prev.roots:
         prev.roots = [[(r, c) for c in range(len(row))] for r, row in enumerate(prev.rows)]
     prev.rows.extend(rows)
