@@ -49,6 +49,25 @@ def test_cells_and_rows_cut_by_a_page_break_are_joined_back(layout):
     assert not [l for l in lines if l.startswith(" | 只计") or l.startswith(" | 情形")]
 
 
+def test_office_pdf_of_a_2019_format_report_reads_as_its_text():
+    """上海市人民政府办公厅 2019 (2019 format, blanks for zeros): the same findings as the text,
+    among them GIP407 from a sentence the PDF breaks after 回落 (before 12.3%；) and after 258
+    (before 件，): lines the layout broke for want of room for what may not be split."""
+    pytest.importorskip("pypdfium2")
+    text = api.check(FIX / "reports" / "2019_shanghai_bangongting.txt")
+    result = api.check(OFFICE / "2019_shanghai_bangongting_t3_rotated.pdf")
+    assert sorted(f.rule for f in result.findings) == sorted(f.rule for f in text.findings)
+    assert result.facts["tables"]["t3"] == text.facts["tables"]["t3"]
+    assert "GIP407" in [f.rule for f in result.findings]
+
+
+def test_what_a_line_break_cannot_split_is_measured_with_its_punctuation():
+    from gipcheck.read.pdf.layout import _carried_width
+    assert _carried_width("12.3%；答复") == pytest.approx(4.0)  # five ASCII, one full-width
+    assert _carried_width("件，占33.9%") == 2.0
+    assert _carried_width("答复政府") == 1.0
+
+
 # -- the pieces: cell text in reading order, and stitching a table cut by a page break ---------
 
 def _chars(grid: list[str], *, dx: float, dy: float, turn: int = 0, size: float = 9.0):

@@ -11,6 +11,7 @@ from .chars import _Line, _join
 # Sentence-final punctuation (a colon or semicolon at a line end is left to the layout tests).
 _SENTENCE_END = re.compile(r"[。！？!?…]['\"”’」』）)\]】]*$")
 _LEADING_WORD = re.compile(r"[\x21-\x7e]+")
+_NO_LINE_START = re.compile(r"[，。、；：！？）》」』”’%％]+")
 HEADING_START = _LEXICON_HEADING_START  # gipcheck.lexicon: the heading markers, defined once
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－~～·•\s]*\d{1,3}[-—–－~～·•\s]*|[-—–－]?\s*第\s*\d{1,4}\s*页\s*[-—–－]?(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
@@ -77,6 +78,16 @@ def _rejoin(items: list[Any], margins: dict[int, tuple[float, float]]) -> list[A
     return out
 
 
+def _carried_width(text: str) -> float:
+    """The width, in ems, of what a line break cannot split at the start of ``text``: an ASCII
+    word, or one character, with the closing punctuation that may not begin a line (避头点)."""
+    word = _LEADING_WORD.match(text)
+    unit = word.group() if word else text[:1]
+    rest = _NO_LINE_START.match(text, len(unit))
+    unit += rest.group() if rest else ""
+    return sum(0.6 if ch.isascii() else 1.0 for ch in unit)
+
+
 def _continues(a: _Line, b: _Line, margins: dict[int, tuple[float, float]], indented_doc: bool = False) -> bool:
     if HEADING_START.match(b.text):
         return False
@@ -92,12 +103,11 @@ def _continues(a: _Line, b: _Line, margins: dict[int, tuple[float, float]], inde
     _left_a, right_a = margins.get(a_page, (a.x0, a.x1))
     left_b, _right_b = margins.get(b.page, (b.x0, b.x1))
     room = right_a - a_x1
-    if room > 2.0 * em:
-        # a short line ends its paragraph, unless the next line starts with a word (URL,
-        # number) too wide for the room left, which the layout had to carry over
-        word = _LEADING_WORD.match(b.text)
-        if not word or (len(word.group()) * 0.6 + 0.5) * em < room:
-            return False
+    if room > 2.0 * em and (_carried_width(b.text) + 0.5) * em < room:
+        # a short line ends its paragraph, unless the next line starts with what the layout
+        # had to carry over for want of room (a URL, a number, a character and the
+        # punctuation that may not start a line)
+        return False
     if b.x0 > left_b + 1.2 * em:  # an indented line starts a new paragraph
         return False
     if b.page == a_page:
