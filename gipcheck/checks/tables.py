@@ -128,11 +128,15 @@ def table_unreadable(ctx: Context, p: TableParams) -> list[Hit]:
 def _is_garbled(written: str, expected: str) -> bool:
     """A label extraction mangled rather than a different label: the prescribed label's own
     characters are all there, in order, with others interleaved (a merged vertical cell read
-    into the row), or it is too broken to compare."""
+    into the row), only a piece of it is there, or it is too broken to compare."""
     own = expected.split()[-1] if expected.split() else expected  # （五）不予处理 2.重复申请 → 2.重复申请
     core = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）.、]?", "", fold(own))
     it = iter(fold(written))
-    return all(ch in it for ch in core) or not re.search(r"[\u4e00-\u9fff]{2}", written)
+    if all(ch in it for ch in core) or not re.search(r"[\u4e00-\u9fff]{2}", written):
+        return True
+    # a piece of the label (a label wrapped over lines, the rest left outside the cell)
+    piece = re.sub(r"[\s|]", "", fold(written))
+    return len(piece) >= 4 and piece in fold(own)
 
 
 def _row_label_hits(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> list[Hit]:
@@ -184,7 +188,9 @@ def table_labels(ctx: Context, p: TableParams) -> list[Hit]:
         for b, t in pt.blocks or []:
             name = _shown(b.title)
             if t is None:
-                hits.append(Hit(None, {**names, "what": "栏目", "what_en": "block", "label": name, "label_en": name, **missing}))
+                if b.title not in pt.blocks_in_text:  # written as lines of text: there, not read
+                    hits.append(Hit(None, {**names, "what": "栏目", "what_en": "block", "label": name,
+                                           "label_en": name, **missing}))
                 continue
             text = fold(" ".join(c.text for r in t.rows for c in r.cells))
             for lab in b.columns + b.rows:
