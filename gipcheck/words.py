@@ -3,7 +3,7 @@
 jieba's own tokenizer keeps its 350,000-word dictionary as a dict of every word and every
 prefix of a word (about 580,000 keys): some 70 MB in every process that segments a single
 sentence, and a second or so to load. GIP602 segments a few short clauses per report, so here
-the same dictionary is one string per first character (about 5 MB in all, read straight from
+the same dictionary is one string per first character (about 7 MB in all, read straight from
 jieba's ``dict.txt``) and jieba's own algorithm (prefix DAG, best route, HMM for unknown runs)
 runs over it unchanged: :class:`CompactFreq` answers exactly the questions jieba asks of its dict
 (``frag in FREQ``, ``FREQ[frag]``, ``FREQ.get(frag)``), with the same answers. No dictionary
