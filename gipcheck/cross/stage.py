@@ -11,7 +11,7 @@ import traceback
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ..model import Finding
 from .summary import ReportSummary
@@ -25,6 +25,7 @@ class Batch:
     reports: list[ReportSummary]
     previous: dict[str, str] = field(default_factory=dict)  # path → the path of its previous report
     _template: dict[int, frozenset[int]] = field(default_factory=dict)
+    _own: dict[tuple[int, str], array] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_path = {r.path: r for r in self.reports}
@@ -63,10 +64,15 @@ class Batch:
             self._template[min_agencies] = _shared_by(self.reports, min_agencies)
         return self._template[min_agencies]
 
-    def own(self, r: ReportSummary, template: frozenset[int]) -> list[int]:
-        """Indexes of the report's own sentences: neither built-in boilerplate nor batch template."""
-        s = r.sentences
-        return [i for i in range(len(s)) if not r.template[i] and s.key[i] not in template]
+    def own(self, r: ReportSummary, template: frozenset[int]) -> array:
+        """Indexes of the report's own sentences: neither built-in boilerplate nor batch template.
+        Kept for the run (a few hundred bytes a report): GIP704 asks again for every candidate pair."""
+        key = (id(template), r.path)  # the templates themselves are kept in _template: ids stay theirs
+        found = self._own.get(key)
+        if found is None:
+            s = r.sentences
+            found = self._own[key] = array("I", (i for i in range(len(s)) if not r.template[i] and s.key[i] not in template))
+        return found
 
     def shared(self, r: ReportSummary, other: ReportSummary, template: frozenset[int],
                other_own_only: bool = False) -> "Shared":
@@ -169,7 +175,7 @@ def _shared_by_sorting(reports: list[ReportSummary], min_agencies: int, np: Any)
 
 @dataclass
 class Shared:
-    own: list[int]  # indexes of the report's own sentences
+    own: Sequence[int]  # indexes of the report's own sentences
     copied: list[int]  # those the other report has too
     own_chars: int
     copied_chars: int
