@@ -103,8 +103,6 @@ def decode(data: str, classes: dict[str, type] | None = None) -> Any:
             cls = classes.get(d["$o"]) if isinstance(d["$o"], str) else None
             if cls is None or not isinstance(d["v"], dict):
                 raise ValueError(f"cache names a class this reader does not build: {d['$o']!r}")
-            if hasattr(cls, "model_construct"):  # a pydantic model: its own unvalidated constructor
-                return cls.model_construct(**d["v"])
             obj = cls.__new__(cls)
             for k, val in d["v"].items():
                 object.__setattr__(obj, k, val)
