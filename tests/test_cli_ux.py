@@ -258,3 +258,33 @@ def test_rule_names_work_in_inline_suppressions_and_hidden_findings_are_counted(
     assert r.findings == [] and r.suppressed == 1
     r = gipcheck.check_text("推进信息公开公开。 <!-- gipcheck: disable-line=repeated-wrd -->\n", select=["GIP602", "GIP006"])
     assert sorted(f.rule for f in r.findings) == ["GIP006", "GIP602"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_subcommand_alone_parses_helps_and_errs_as_in_the_whole_parser(lang, capsys):
+    """main() builds only the subcommand it runs (a cold start): its help, its parse and its
+    errors must be those of the parser with every subcommand."""
+    import argparse
+
+    def sub_of(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return action.choices[name]
+
+    whole = cli.build_parser(lang)
+    try:
+        for name in cli._SUBPARSERS:
+            alone = cli.build_parser(lang, only=name)
+            assert sub_of(alone, name).format_help() == sub_of(whole, name).format_help(), name
+            assert list(sub_of(alone, name)._option_string_actions) == list(sub_of(whole, name)._option_string_actions)
+        argv = ["check", str(SEED0), "--format", "json", "--select", "GIP1,GIP4", "-j", "2"]
+        assert vars(cli.build_parser(lang, only="check").parse_args(argv)) == vars(whole.parse_args(argv))
+        errors = []
+        for parser in (whole, cli.build_parser(lang, only="check")):
+            with pytest.raises(SystemExit):
+                parser.parse_args(["check", str(SEED0), "--formt", "json"])
+            errors.append(capsys.readouterr().err)
+        assert errors[0] == errors[1] and "--format" in errors[0]
+    finally:
+        from gipcheck.i18n import restore
+
+        restore()
