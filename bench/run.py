@@ -13,7 +13,8 @@ the neighbours.
       costliest checks;
   (d) cold start: ``python -m gipcheck check SEED --format json`` with a warm cache against
       ``python -c "import lark, pydantic, yaml"`` (target ≤ 1.4×), medians of 9 interleaved runs, with bytecode
-      written as an installed package has it;
+      written as an installed package has it; then the warm run's split (importing gipcheck.cli, checking)
+      and any heavy module it loaded that checking one text report does not need (pydantic, yaml, rich …);
   (e) cache miss: the same command with an empty cache directory (target ≤ 0.5 s), and whether
       interegular (the dev extra, which once made Lark's build take seconds) is installed;
   (f) scaling: a 1 MB report (a 10 KB one repeated; it holds a download banner and Traditional
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import json
 import os
 import resource
 import statistics
@@ -221,6 +223,7 @@ def cold_start() -> None:
         out("(d) cold start: gipcheck check, warm cache", f"{cold * 1000:.0f} ms CPU")
         out("(d) cold start: import lark, pydantic, yaml", f"{imp * 1000:.0f} ms CPU (python alone {bare * 1000:.0f} ms)")
         out("(d) cold start ratio", f"{cr:.2f}x (target <= {TARGET_COLD}x: {verdict(cr <= TARGET_COLD)})")
+        warm_split(seed, env)
         misses = []
         for i in range(3):
             env["GIPCHECK_CACHE_DIR"] = str(Path(d) / f"empty{i}")
@@ -229,6 +232,43 @@ def cold_start() -> None:
     dev = importlib.util.find_spec("interegular") is not None
     out("(e) cache miss (empty cache dir) minus warm run", f"{miss * 1000:.0f} ms CPU (target <= {TARGET_MISS} s: "
         f"{verdict(miss <= TARGET_MISS)}; interegular {'installed' if dev else 'absent'})")
+
+
+# Run in a child with a warm cache: where its CPU time goes, and which heavy modules it loaded
+# (none of these is needed to check one text report; lark imports regex itself when installed).
+_SPLIT = """
+import json, sys, time
+t0 = time.process_time()
+import gipcheck.cli as cli
+t1 = time.process_time()
+try:
+    cli.main(["check", sys.argv[1], "--format", "json", "-o", sys.argv[2]])
+except SystemExit:
+    pass
+t2 = time.process_time()
+heavy = ("pydantic", "yaml", "gipcheck.rules", "rich", "starlette", "openpyxl", "jieba", "datasketch", "docx",
+         "selectolax", "pypdfium2", "importlib.metadata", "gipcheck.report.html", "gipcheck.review", "gipcheck.serve")
+print(json.dumps([t1 - t0, t2 - t1, [m for m in heavy if m in sys.modules]]))
+"""
+
+
+def warm_split(seed: str, env: dict[str, str]) -> None:
+    """The warm run's imports against its work, and the heavy modules it should not load."""
+    with tempfile.TemporaryDirectory(prefix="gipcheck-bench-") as d:
+        runs = []
+        for _ in range(5):
+            done = subprocess.run([sys.executable, "-c", _SPLIT, seed, str(Path(d) / "out.json")], env=env, cwd=ROOT,
+                                  capture_output=True, text=True, check=False)
+            try:
+                runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            except (ValueError, IndexError):
+                out("(d) warm run split", f"failed: {done.stderr.strip()[-200:]}")
+                return
+    imports = statistics.median(r[0] for r in runs)
+    work = statistics.median(r[1] for r in runs)
+    loaded = sorted({m for r in runs for m in r[2]})
+    out("(d) warm run: importing gipcheck.cli / checking", f"{imports * 1000:.0f} ms / {work * 1000:.0f} ms CPU; "
+        f"heavy modules loaded: {', '.join(loaded) or 'none'}")
 
 
 def scaling(texts: list[str], opts: api.Options) -> None:

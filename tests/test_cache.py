@@ -78,6 +78,15 @@ def test_round_trip_of_plain_data() -> None:
     assert cache.decode(json.dumps(cache.encode(value))) == value
 
 
+def test_text_round_trips_through_a_cache_file(tmp_path: Path, monkeypatch) -> None:
+    """Cache files hold text as UTF-8 (not escapes), lone surrogates included (a pattern's range)."""
+    monkeypatch.setenv("GIPCHECK_CACHE_DIR", str(tmp_path))
+    value = {"zh": "政府信息公开工作年度报告", "range": "[\ud800-\udfff]", "lone": "a\ud800b", "nul": "\x00\u2028"}
+    cache.save("demo", "t", value)
+    assert cache.load("demo", "t") == value
+    assert "政府信息公开".encode() in (tmp_path / "demo-t.json").read_bytes()
+
+
 def test_files_others_can_write_are_not_read(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("GIPCHECK_CACHE_DIR", str(tmp_path))
     cache.save("demo", "k", {"v": 1})
