@@ -121,9 +121,12 @@ class PrescribedTable:
     families: list[tuple[int, list[int]]] = field(default_factory=list)  # (parent, parts) in ``order``
     blocks: list[Any] | None = None  # table 二: (block definition, Table or None)
     empty: bool = False  # the table's header is there but no row of figures
+    extent: Span | None = None  # where a table read from pieces lies, headings between them included
 
     @property
     def span(self) -> Span | None:
+        if self.extent is not None:
+            return self.extent
         if self.table is not None:
             return self.table.span
         spans = [r.span for r in self.order or list(self.rows.values())]

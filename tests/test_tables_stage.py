@@ -363,3 +363,36 @@ def test_unified_tables_flattened_into_one_line_with_spaces_are_read():
     rules = [(f.rule, f.message) for f in api.check_extracted(Extracted(text=flat2), "<x>", api.Options(profile="gip-2021")).findings]
     assert ("GIP401", "缺少统计表：表二（主动公开政府信息情况）") not in rules
     assert any(r == "GIP408" and "压成了一行" in m for r, m in rules)
+
+
+# -- table 三 in pieces: a PDF converted to Markdown (real: 沭阳县 2025) -------------------------
+
+SHUYANG = FIX / "real" / "shuyang_2025_markdown_pieces.md"
+
+
+def test_table_three_in_pieces_is_read_as_one_table():
+    result = api.check(SHUYANG)
+    rules = [f.rule for f in result.findings]
+    assert "GIP402" not in rules and "GIP104" not in rules and "GIP404" not in rules, \
+        [(f.rule, f.message) for f in result.findings]
+    t3 = result.facts["tables"]["t3"]
+    every = [t for t in RULESET.tables_for("gip-2021") if t.id == "t3"][0].row_keys()
+    assert sorted(t3) == sorted(every)
+    assert (t3["new"]["total"], t3["carry_in"]["total"], t3["r7"]["total"], t3["carry_out"]["total"]) == (713, 36, 718, 31)
+
+
+def test_a_wrong_sum_in_a_piece_is_found():
+    text = SHUYANG.read_text(encoding="utf-8").replace("| （七）总计 | 710 | 3 | 0 | 0 | 5 | 0 | 718 |",
+                                                       "| （七）总计 | 710 | 3 | 0 | 0 | 5 | 0 | 719 |")
+    found = api.check_extracted(Extracted(text=text), "<x>", api.Options()).findings
+    assert "GIP404" in [f.rule for f in found]
+    assert "GIP402" not in [f.rule for f in found]
+
+
+def test_pieces_join_only_across_a_heading_not_across_a_paragraph():
+    lines = SHUYANG.read_text(encoding="utf-8").split("\n")
+    k = lines.index("### (四) 无法提供")
+    paragraph = "这一段是正文，不是标题。" * 12  # more than a heading between two tables
+    text = "\n".join(lines[:k] + [paragraph] + lines[k:])
+    t3 = api.check_extracted(Extracted(text=text), "<x>", api.Options()).facts["tables"]["t3"]
+    assert ("r4_1" in t3) != ("r3_1" in t3)  # the run is cut at the paragraph: one side is read, not both

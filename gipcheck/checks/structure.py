@@ -214,6 +214,7 @@ def heading_numbering(ctx: Context, params) -> list[Hit]:
     hits: list[Hit] = []
     view = ctx.doc.view
     inferred = ctx.doc.source.line_cuts > 0
+    in_tables = _prescribed_table_spans(ctx)
 
     def unsplit(h: Heading, expected: int, since: int) -> bool:
         """The expected markers are in the text before ``h``, only not read as headings — a gap
@@ -232,6 +233,8 @@ def heading_numbering(ctx: Context, params) -> list[Hit]:
     def run(siblings: list[Heading], since: int) -> None:
         expected = 1
         for h in siblings:
+            if any(t.start <= h.span.start < t.end for t in in_tables):
+                continue  # a row label of a table read as one (its markers number rows, not parts)
             if h.number is None:
                 return
             if h.number == 1 and expected > 1 and h.level >= 3:
@@ -257,6 +260,16 @@ def heading_numbering(ctx: Context, params) -> list[Hit]:
 
     children_by_level(ctx.doc.sections, 0)
     return hits
+
+
+def _prescribed_table_spans(ctx: Context) -> list[Span]:
+    """Where the tables stage read a prescribed table: a PDF table drawn without rules comes
+    as text lines, and a row label such as （三）不予公开 there is no heading."""
+    tables = getattr(ctx.facts, "tables", None)
+    if tables is None:
+        return []
+    found = [t for table_id in tables.found for t in tables.all(table_id)]
+    return [t.span for t in found if t.span is not None]
 
 
 def _marker_like(h: Heading, n: int) -> str:
