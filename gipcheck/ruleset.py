@@ -105,6 +105,10 @@ PLAIN_CLASSES = {c.__name__: c for c in (Text, Example, RuleEntry, CheckEntry, P
 
 @dataclass
 class Check:
+    """One check entry as it runs: its rule-file entry, the registered function, its validated
+    parameters and where it was written. (A written docstring also spares ``dataclass`` computing
+    one from the signature at import: a cold start pays for every class.)"""
+
     entry: CheckEntry
     func: Any
     params: Any
@@ -113,6 +117,8 @@ class Check:
 
 @dataclass
 class RuleSet:
+    """The rules, profiles, checks, vocabulary and table definitions one run uses."""
+
     rules: dict[str, RuleEntry]
     profiles: dict[str, ProfileInfo]
     checks: list[Check]
