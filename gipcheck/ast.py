@@ -120,6 +120,7 @@ class PrescribedTable:
     col_labels: dict[str, str] = field(default_factory=dict)  # column key → header as written
     families: list[tuple[int, list[int]]] = field(default_factory=list)  # (parent, parts) in ``order``
     blocks: list[Any] | None = None  # table 二: (block definition, Table or None)
+    blocks_in_text: set[str] = field(default_factory=set)  # titles of blocks written as text, not a table
     empty: bool = False  # the table's header is there but no row of figures
     extent: Span | None = None  # where a table read from pieces lies, headings between them included
 

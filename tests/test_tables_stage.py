@@ -396,3 +396,43 @@ def test_pieces_join_only_across_a_heading_not_across_a_paragraph():
     text = "\n".join(lines[:k] + [paragraph] + lines[k:])
     t3 = api.check_extracted(Extracted(text=text), "<x>", api.Options()).facts["tables"]["t3"]
     assert ("r4_1" in t3) != ("r3_1" in t3)  # the run is cut at the paragraph: one side is read, not both
+
+
+# -- a real PDF's text, as a PDF parser gave it (上海市人民政府办公厅 2025) -----------------------
+
+SHANGHAI25 = FIX / "real" / "shanghai_office_2025_pdf_converted.md"
+
+
+def test_a_real_pdfs_garbled_table_three_is_read_whole_and_nothing_false_is_said():
+    result = api.check(SHANGHAI25)
+    rules = [f.rule for f in result.findings]
+    for rule in ("GIP401", "GIP402", "GIP404", "GIP405", "GIP406"):
+        assert rule not in rules, [(f.rule, f.message) for f in result.findings if f.rule == rule]
+    t3 = result.facts["tables"]["t3"]
+    every = [t for t in RULESET.tables_for("gip-2021") if t.id == "t3"][0].row_keys()
+    assert sorted(t3) == sorted(every)
+    # the figures the text states: 无法提供 564, 不予处理 80, 其他处理 319 — and the table's own sums
+    assert sum(t3[k]["total"] for k in ("r4_1", "r4_2", "r4_3")) == 564
+    assert sum(t3[k]["total"] for k in ("r5_1", "r5_2", "r5_3", "r5_4", "r5_5")) == 80
+    assert sum(t3[k]["total"] for k in ("r6_1", "r6_2", "r6_3")) == 319
+    assert t3["r2"]["total"] == 2  # its label left above the piece, placed by position
+    # table 四 is there with its figures but its header broken into columns: not checked, not missing
+    assert [f.rule for f in result.findings if f.rule == "GIP408"] == ["GIP408"]
+
+
+def test_a_partial_group_is_never_summed_against_the_text():
+    from gipcheck.checks.prescribed import _row_total
+    from gipcheck.tables import build
+    pt = build(api.parse(SHANGHAI25), RULESET.tables_for("gip-2021")).get("t3")  # the real table, read whole
+    defined = [t for t in RULESET.tables_for("gip-2021") if t.id == "t3"][0].row_keys()
+    assert _row_total(pt, "r4", defined) == 564
+    del pt.rows["r4_1"]  # a group row that could not be read: 无法提供 is then not known
+    assert _row_total(pt, "r4", defined) is None
+    assert _row_total(pt, "r7", defined) == 1191
+
+
+def test_a_label_piece_is_not_a_rename():
+    from gipcheck.checks.tables import _is_garbled
+    full = "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    assert _is_garbled("行政机关不再处理其政府信息公", full)
+    assert not _is_garbled("申请人撤回申请", full)

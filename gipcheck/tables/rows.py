@@ -38,11 +38,21 @@ def _label_index(cells: list[Cell]) -> int:
 
 def _strip_span_residue(values: list[Cell], width: int) -> list[Cell]:
     """Blank cells right after a row label that a colspan left behind (a label cell spanning
-    three columns becomes the label and two blanks in a grid): drop them down to ``width``."""
+    three columns becomes the label and two blanks in a grid), or after the last figure (a
+    converter's extra empty column): drop them down to ``width``."""
     k = 0
     while len(values) - k > width and values[k].blank:
         k += 1
-    return values[k:]
+    end = len(values)
+    while end - k > width and values[end - 1].blank:
+        end -= 1
+    return values[k:end]
+
+
+def _figures_only(values: list[Cell], width: int) -> bool:
+    """A row of exactly the table's figures (blanks allowed, at least one figure)."""
+    return len(values) == width and all(c.blank or c.value is not None for c in values) \
+        and any(not c.blank for c in values)
 
 
 def _new(d: TableDef, table: Table | None) -> PrescribedTable:
@@ -102,13 +112,17 @@ def _read_grid(t: Table, d: TableDef) -> PrescribedTable:
     pt = _new(d, t)
     for r in t.rows:
         i = _label_index(r.cells)
-        if i < 0 or i == len(r.cells) - 1:
+        if i < 0:  # figures whose label the extraction left outside the table: placed by position
+            values = _strip_span_residue(r.cells, width)
+            if _figures_only(values, width):
+                pt.order.append(PrescribedRow("", "", values, r.span))
+            continue
+        if i == len(r.cells) - 1:
             continue
         key = match_row(r.cells[i].text, d)
         values = _strip_span_residue(r.cells[i + 1:], width)
         if key is None:
-            if len(values) == width and all(c.blank or c.value is not None for c in values) \
-                    and any(not c.blank for c in values):
+            if _figures_only(values, width):
                 pt.order.append(PrescribedRow("", r.cells[i].text, values, r.span))
             continue
         _add(pt, PrescribedRow(key, r.cells[i].text, values, r.span), width)
@@ -226,14 +240,17 @@ _MARKDOWN_PREFIX = re.compile(r"^\s*(?:#{1,6}|\*\*)\s*")
 def _pieces(doc, read_tables: list[PrescribedTable], d: TableDef) -> PrescribedTable | None:
     """A table cut into pieces, one small table per group of rows, each under a heading of its
     own (what a PDF-to-Markdown converter makes of table 三), read as one: the longest run of
-    consecutive tables that each hold rows of this table only, no row twice, with no more than
-    a heading between them. Its column headers are the converter's, so none is kept."""
+    consecutive tables that each hold rows of this table only (or, inside a run, only figures
+    whose labels were left between the pieces), no row twice, with no more than a heading
+    between them. Its column headers are the converter's, so none is kept; rows without a
+    label are placed by position, as in any table."""
     view = view_of(doc)
     best: list[int] = []
     run: list[int] = []
     for i, pt in enumerate(read_tables):
         keys = set(pt.rows)
-        joins = (run and keys and not pt.unreadable
+        figures_only = bool(pt.order) and not keys  # a piece whose labels were left in the text
+        joins = (run and (keys or figures_only) and not pt.unreadable
                  and not keys & {k for j in run for k in read_tables[j].rows}
                  and len(view[doc.tables[run[-1]].span.end:doc.tables[i].span.start].strip()) <= _PIECE_GAP)
         if joins:
