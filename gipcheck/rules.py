@@ -388,7 +388,7 @@ def _load_rules(files: list[Path]) -> RuleSet:
         spec = registry[c.check]
         _check_supplied(c.message or rs.rules[c.rule].message, c.check, _supplied(spec, builtin), path, line)
         try:
-            params = validate_params(spec.params, c.params) if spec.params else c.params
+            params = validate_params(spec.params, c.params, str(path) in builtin_files) if spec.params else c.params
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
