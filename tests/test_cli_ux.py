@@ -288,3 +288,26 @@ def test_a_subcommand_alone_parses_helps_and_errs_as_in_the_whole_parser(lang, c
         from gipcheck.i18n import restore
 
         restore()
+
+
+def test_main_in_process_leaves_the_hosts_collector_alone(capsys):
+    """Only the program's own entry (``cli.run``) freezes the import-time objects; ``main``
+    called by a host program must not put the host's objects out of the collector's reach."""
+    import gc
+
+    before = gc.get_freeze_count()
+    code, _, _ = main(capsys, "check", SEED0, "--format", "json")
+    assert code in (0, 1) and gc.get_freeze_count() == before
+
+
+def test_the_program_entry_gives_what_main_gives(tmp_path):
+    """``python -m gipcheck`` (``cli.run``: gc.freeze, then main) prints what main prints."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIPCHECK_")}
+    env["GIPCHECK_CACHE_DIR"] = str(tmp_path)
+    args = ["check", str(SEED0), "--format", "json", "--isolated"]
+    entry = subprocess.run([sys.executable, "-m", "gipcheck", *args], capture_output=True, text=True, env=env,
+                           timeout=300)
+    direct = subprocess.run([sys.executable, "-c", "import sys, gipcheck.cli as c; sys.exit(c.main(sys.argv[1:]))",
+                             *args], capture_output=True, text=True, env=env, timeout=300)
+    assert entry.returncode == direct.returncode and entry.stderr == direct.stderr == ""
+    assert json.loads(entry.stdout) == json.loads(direct.stdout) and json.loads(entry.stdout)["files"][0]["findings"]
