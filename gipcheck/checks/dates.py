@@ -77,7 +77,7 @@ def date_invalid(ctx: Context, params) -> list[Hit]:
     sig = doc.signature.date if doc.signature else None
     hits = []
     spans = [(p.span.start, p.span.end) for p in doc.paragraphs] + [(h.span.start, h.span.end) for h in doc.headings]
-    matches = [m for a, b in spans for m in DATE_RE.finditer(text, a, min(b, len(text)))]
+    matches = [m for a, b in spans if _may_hold_date(text, a, b) for m in DATE_RE.finditer(text, a, min(b, len(text)))]
     hits.extend(_signature_date_hits(doc))
     for m in sorted(matches, key=lambda m: m.start()):
         y, mo, d = date_parts(m)
@@ -99,6 +99,12 @@ def date_invalid(ctx: Context, params) -> list[Hit]:
                                                         "problem": f"晚于报告落款日期 {sig.isoformat()}",
                                                         "problem_en": f"is after the report's own date {sig.isoformat()}"}))
     return hits
+
+
+def _may_hold_date(text: str, a: int, b: int) -> bool:
+    """False when ``text[a:b]`` cannot hold a DATE_RE match: it needs 年 or one of - . / (four
+    finds in C are far cheaper than a regex call on every paragraph)."""
+    return any(text.find(c, a, b) != -1 for c in "年-./")
 
 
 def _impossible(text: str) -> bool:

@@ -66,8 +66,14 @@ def _rx(p: str) -> re.Pattern[str]:
     return re.compile(p)
 
 
+# a whole number, not the tail of a longer one or a decimal: ``(?<![\d.])\d+`` written to start
+# with the digit, so that re scans for digits in C instead of trying a lookbehind at every
+# position (3× faster on a report; the same matches)
+_NUMBER = r"\d(?<![\d.]\d)\d*"
+
+
 def _figure_rx(p: BreakdownParams) -> re.Pattern[str]:
-    return _rx(rf"(?<![\d.])(?P<n>\d+)\s*(?P<u>{p.units})(?![\d%])")
+    return _rx(rf"(?P<n>{_NUMBER})\s*(?P<u>{p.units})(?![\d%])")
 
 
 _SHARE = re.compile(r"\s*[,，]?\s*(?:占|约占)?\s*(?:比例|比重)?\s*(?:为)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%")
@@ -135,9 +141,19 @@ def _sentence_start(text: str, pos: int) -> int:
 
 # the figure a 其中 refers to: the last one before it, with at most a short noun after it
 # ("共发布348条信息，其中"), and at most a sentence end in between ("…1913条。其中，")
-_BEFORE_INTRO = r"(?<![\d.])(?P<n>\d+)\s*(?P<u>{units})(?P<noun>[\u4e00-\u9fff“”\"]{{0,8}})\s*[,:]?\s*(?:。\s*)?(?P<paren>\()?\s*$"
+_BEFORE_INTRO = r"(?P<n>" + _NUMBER + r")\s*(?P<u>{units})(?P<noun>[\u4e00-\u9fff“”\"]{{0,8}})\s*[,:]?\s*(?:。\s*)?(?P<paren>\()?\s*$"
 # "在…主动公开的1913条政府信息中，…": the total named at the head of its own list
-_HEAD_TOTAL = r"(?<![\d.])(?P<n>\d+)\s*(?P<u>{units})[^,。;:\d]{{0,10}}中\s*[,:]"
+_HEAD_TOTAL = r"(?P<n>" + _NUMBER + r")\s*(?P<u>{units})[^,。;:\d]{{0,10}}中\s*[,:]"
+
+
+def _breakdowns(ctx: Context, p: BreakdownParams) -> list[Breakdown]:
+    """:func:`find_breakdowns` of the body, once per document and parameters (GIP406 and GIP407
+    both need them)."""
+    key = ("breakdowns", repr(p))
+    got = ctx.doc.cache.get(key)
+    if got is None:
+        got = ctx.doc.cache[key] = find_breakdowns(ctx.doc.body_text(), p)
+    return got
 
 
 def find_breakdowns(text: str, p: BreakdownParams) -> list[Breakdown]:
@@ -309,7 +325,7 @@ def text_breakdown(ctx: Context, p: BreakdownParams) -> list[Hit]:
     text = ctx.doc.body_text()
     hits: list[Hit] = []
     seen: set[tuple[int, int]] = set()
-    for b in find_breakdowns(text, p) + section_breakdowns(ctx, p):
+    for b in _breakdowns(ctx, p) + section_breakdowns(ctx, p):
         s = sum(x.n for x in b.parts)
         if not (s > b.total or (b.complete and s != b.total)):
             continue
@@ -358,7 +374,7 @@ def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
     is not compared, and the row fires only when no statement agrees with the table, at the
     first one."""
     body = ctx.doc.body_text()
-    parts = {(x.start, x.end) for b in find_breakdowns(body, BreakdownParams()) for x in b.parts}
+    parts = {(x.start, x.end) for b in _breakdowns(ctx, BreakdownParams()) for x in b.parts}
     in_tables = [(t.span.start, t.span.end) for t in ctx.doc.tables]
     stated: dict[str, tuple[set[float], list[re.Match[str]]]] = {}
     for fig in p.figures:
