@@ -133,9 +133,65 @@ def _build_parser(grammar: str, transformer: Transformer) -> Lark:
         lark.lexer.has_interegular = saved
 
 
+class _Feeder:
+    """Lark's LALR parser fed by a lean loop over Lark's own contextual scanners.
+
+    ``Lark.parse`` spends half its time around the lexing (a generator per token, a line
+    counter, the token constructor's keyword handling). Here each token is matched with the
+    scanner Lark built for the parser's current state, as its contextual lexer does, and fed to
+    Lark's ``ParserState``: the same terminals in the same order, the same parse table and
+    callbacks, so the same lines, in about two thirds of the time. Tokens carry positions but
+    no line/column (nothing reads them). Anything unexpected (a failed match, a grammar whose
+    lexer needs callbacks or ignored terminals) goes to ``Lark.parse``, which raises as it does."""
+
+    def __init__(self, lark: Lark) -> None:
+        from lark.lexer import ContextualLexer
+        from lark.parsers.lalr_parser_state import ParseConf
+
+        self.lark = lark
+        self.scanners: dict[int, list] | None = None
+        frontend = lark.parser
+        lexer = getattr(frontend, "lexer", None)
+        parser = getattr(getattr(frontend, "parser", None), "parser", None)
+        if not isinstance(lexer, ContextualLexer) or parser is None or len(lark.options.start) != 1:
+            return
+        scanners = {state: lx.scanner._mres for state, lx in lexer.lexers.items()}  # builds .callback too
+        if any(lx.callback or lx.ignore_types for lx in lexer.lexers.values()):
+            return
+        self.scanners = scanners
+        self.conf = ParseConf(parser.parse_table, parser.callbacks, lark.options.start[0])
+
+    def parse(self, text: str) -> list[Line]:
+        if self.scanners is None:
+            return self.lark.parse(text)
+        from lark.lexer import Token
+        from lark.parsers.lalr_parser_state import ParserState
+
+        state = ParserState(self.conf, None)
+        stack, feed, scanners, new = state.state_stack, state.feed_token, self.scanners, Token._future_new
+        pos, n = 0, len(text)
+        while pos < n:
+            m = None
+            for rx in scanners[stack[-1]]:
+                m = rx.match(text, pos)
+                if m is not None:
+                    break
+            if m is None or m.end() == pos:
+                return self.lark.parse(text)  # Lark's own error (the grammar is total: not reached)
+            end = m.end()
+            feed(new(m.lastgroup, m.group(), pos, None, None, None, None, end))
+            pos = end
+        return feed(new("$END", "", pos, None, None, None, None, pos), True)
+
+
+@lru_cache(maxsize=1)
+def _feeder() -> _Feeder:
+    return _Feeder(_parser())
+
+
 def lex_lines(view: str) -> list[Line]:
     """Parse the view into typed lines (the view must end with a newline)."""
-    lines: list[Line] = _parser().parse(view)
+    lines: list[Line] = _feeder().parse(view)
     for i, ln in enumerate(lines):
         ln.index = i
         ln.text = view[ln.start:ln.end]

@@ -61,13 +61,13 @@ def _cuts_in_line(line: str, strict: bool = False) -> list[int]:
     is the next one expected at its level, and its text is not a table row's label. ``strict``
     (a paragraph, not a whole flattened body): only markers after a sentence end that continue
     the numbering, e.g. ``(一)主动公开…。(二)依申请公开。…(三)…``."""
-    plain = {m.end() for m in _INLINE_MARKER.finditer(line) if m.end() > 0}
-    cuts: list[int] = []
-    expected = {1: 1, 2: 1}
     first = _ANY_MARKER.match(line)
     first_level = _marker_number(first)[0] if first is not None else None
     if strict and first_level is None:
         return []
+    plain = {m.end() for m in _INLINE_MARKER.finditer(line) if m.end() > 0}
+    cuts: list[int] = []
+    expected = {1: 1, 2: 1}
     for m in _ANY_MARKER.finditer(line):
         a = m.start()
         level, number = _marker_number(m)
@@ -113,13 +113,22 @@ def split_inline_headings(src: Source) -> int:
     return len(spans)
 
 
+def _may_hold_signature(line: str) -> bool:
+    """False when neither :data:`_INLINE_SIGNATURE` nor :data:`_INLINE_ATTACHMENT` can match in
+    ``line``: a signature's date ends the line (in 日 or a digit) or comes before 附件/附表/…统计表,
+    and an attachment marker has 附. Skipping such lines saves trying the signature pattern at
+    every position of every long paragraph."""
+    tail = line.rstrip(" \t")
+    return tail.endswith("日") or tail[-1:].isdecimal() or "附" in line or "统计表" in line
+
+
 def split_inline_signature(src: Source) -> int:
     """Give an agency-and-date signature, and an attachment, inside a long line lines of their own."""
     view = src.view
     spans: list[tuple[int, int, str]] = []
     pos = 0
     for line in view.split("\n"):
-        if len(line) >= SIGNATURE_LINE:
+        if len(line) >= SIGNATURE_LINE and _may_hold_signature(line):
             for m in _INLINE_ATTACHMENT.finditer(line):
                 start = pos + m.start()
                 while start > pos and view[start - 1] in " \t":

@@ -1,0 +1,55 @@
+"""The fast paths of the hot loop give exactly what the plain ones give.
+
+Speed work (issue 12) replaced a few plain calls with equivalent cheaper ones: Lark fed by a
+lean loop over its own contextual scanners, number patterns written to start with the digit,
+literal pre-checks before regexes. Each is checked here against the plain form, on the
+fixtures and on generated text, so that a later edit cannot make them drift apart.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+parse_mod = importlib.import_module("gipcheck.parse")  # `gipcheck.parse` the attribute is api.parse
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# characters that make every kind of line: markers, keys, pipes, digits, brackets, dates
+_ALPHABET = list("一二三四五六七八九十()（）、.:：|#* \t\n0123456789年月日第部分①②索引号发布机构成文〔〕号附件表统计公开申请条件")
+
+
+def _views() -> list[str]:
+    import gipcheck
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "seeds").glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "real").glob("*.txt"))[:20]]
+    return [gipcheck.parse(t).view for t in texts]
+
+
+def test_feeder_gives_larks_own_lines_on_the_fixtures():
+    feeder = parse_mod._feeder()
+    assert feeder.scanners is not None  # the fast path is in use, not the fallback
+    for view in _views():
+        assert feeder.parse(view) == parse_mod._parser().parse(view)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=40), max_size=12))
+def test_feeder_gives_larks_own_lines_on_any_text(lines):
+    view = "\n".join(lines) + "\n"
+    assert parse_mod._feeder().parse(view) == parse_mod._parser().parse(view)
+
+
+_DIGITS = st.text(alphabet=list("0123456789.条件 ,x中其"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DIGITS)
+def test_digit_first_number_pattern_is_the_lookbehind_one(text):
+    from gipcheck.checks.figures import _NUMBER
+
+    plain = re.compile(r"(?<![\d.])(?P<n>\d+)\s*(?P<u>条|件)")
+    fast = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<u>条|件)")
+    assert [m.span("n") for m in plain.finditer(text)] == [m.span("n") for m in fast.finditer(text)]
