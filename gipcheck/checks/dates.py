@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 
 from ..ast import Span
 from ..cn import DATE_RE, date_parts, parse_date
@@ -77,7 +78,10 @@ def date_invalid(ctx: Context, params) -> list[Hit]:
     sig = doc.signature.date if doc.signature else None
     hits = []
     spans = [(p.span.start, p.span.end) for p in doc.paragraphs] + [(h.span.start, h.span.end) for h in doc.headings]
-    matches = [m for a, b in spans if _may_hold_date(text, a, b) for m in DATE_RE.finditer(text, a, min(b, len(text)))]
+    # DATE_RE needs 年 or one of - . /: only the spans holding one are scanned (one pass for the
+    # hints and a bisect per span, instead of a regex call on every paragraph)
+    hints = [m.start() for m in _DATE_HINT.finditer(text)]
+    matches = [m for a, b in spans if _holds_hint(hints, a, b) for m in DATE_RE.finditer(text, a, min(b, len(text)))]
     hits.extend(_signature_date_hits(doc))
     for m in sorted(matches, key=lambda m: m.start()):
         y, mo, d = date_parts(m)
@@ -101,10 +105,13 @@ def date_invalid(ctx: Context, params) -> list[Hit]:
     return hits
 
 
-def _may_hold_date(text: str, a: int, b: int) -> bool:
-    """False when ``text[a:b]`` cannot hold a DATE_RE match: it needs 年 or one of - . / (four
-    finds in C are far cheaper than a regex call on every paragraph)."""
-    return any(text.find(c, a, b) != -1 for c in "年-./")
+_DATE_HINT = re.compile(r"[年./-]")  # a character every DATE_RE match holds one of
+
+
+def _holds_hint(hints: list[int], a: int, b: int) -> bool:
+    """True when one of the sorted offsets ``hints`` lies in [a, b)."""
+    i = bisect_left(hints, a)
+    return i < len(hints) and hints[i] < b
 
 
 def _impossible(text: str) -> bool:

@@ -179,13 +179,36 @@ def find_breakdowns(text: str, p: BreakdownParams) -> list[Breakdown]:
         b = _collect(text, tm, seg_start, seg_end, p)
         if b is not None:
             out.append(b)
-    head_rx = _rx(_HEAD_TOTAL.format(units=p.units))
-    for hm in head_rx.finditer(text):
+    for hm in _head_totals(text, p):
         seg_start = hm.end()
         seg_end = _clause_end(text, seg_start, "。\n")
         b = _collect(text, hm, seg_start, seg_end, p)
         if b is not None:
             out.append(b)
+    return out
+
+
+_HEAD_END = re.compile(r"中\s*[,:]")
+_CLAUSE_STOPS = ",。;:"
+
+
+def _head_totals(text: str, p: BreakdownParams) -> list[re.Match[str]]:
+    """``_HEAD_TOTAL``'s matches in ``text``, as its ``finditer`` gives them.
+
+    A match holds none of ``,。;:`` but the ``,``/``:`` it ends with, right after its 中; so each
+    one lies in the clause that ends at an occurrence of ``中\s*[,:]``, and is the leftmost
+    match searched from that clause's start. Searching only there spares trying the pattern
+    at every digit of the text (the units are rule-file data: with a stop in them, the plain
+    scan)."""
+    head_rx = _rx(_HEAD_TOTAL.format(units=p.units))
+    if any(c in p.units for c in _CLAUSE_STOPS):
+        return list(head_rx.finditer(text))
+    out = []
+    for end in _HEAD_END.finditer(text):
+        start = max(text.rfind(c, 0, end.start()) for c in _CLAUSE_STOPS) + 1
+        m = head_rx.search(text, start, end.end())
+        if m is not None:
+            out.append(m)
     return out
 
 
@@ -242,9 +265,12 @@ def _collect(text: str, tm: re.Match[str], seg_start: int, seg_end: int, p: Brea
     return Breakdown(total, unit, Span(tm.start("n"), tm.end("n")), parts, complete)
 
 
+_TOPIC_END = re.compile(r"[\s,，。:：;；]")
+
+
 def _topic(title: str) -> str:
     """A heading's own words: flattened web text may run the first sentence into it."""
-    return re.split(r"[\s,，。:：;；]", title.strip(), maxsplit=1)[0][:24]
+    return _TOPIC_END.split(title.strip(), maxsplit=1)[0][:24]
 
 
 def _common(a: str, b: str, least: int = 4) -> str:
@@ -266,8 +292,11 @@ def section_breakdowns(ctx: Context, p: BreakdownParams) -> list[Breakdown]:
     groups: list[list[Section]] = [doc.sections] + [s.children for s in doc.all_sections()]
     for siblings in groups:
         for s1, s2 in zip(siblings, siblings[1:]):
-            t1, t2 = _topic(s1.heading.title), _topic(s2.heading.title)
-            if not (_rx(p.total_section).search(t1) and _rx(p.category_section).search(t2)):
+            t1 = _topic(s1.heading.title)
+            if not _rx(p.total_section).search(t1):
+                continue
+            t2 = _topic(s2.heading.title)
+            if not _rx(p.category_section).search(t2):
                 continue
             topic = _common(t1, t2)
             if len(topic) < 4:
@@ -365,6 +394,12 @@ def _table_rows(ctx: Context, table_id: str, pattern: str) -> tuple[str, set[flo
     return label, {v for v in t[label].values() if v is not None}, None
 
 
+@lru_cache(maxsize=1)
+def _default_breakdown() -> BreakdownParams:
+    """GIP406's breakdown parameters (the defaults), made once: building Params walks the class."""
+    return BreakdownParams()
+
+
 @check("text_table_2008", TextTableParams)
 def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
     """Fires when the figures the text states for a statistics-table row match none of its cells.
@@ -374,7 +409,7 @@ def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
     is not compared, and the row fires only when no statement agrees with the table, at the
     first one."""
     body = ctx.doc.body_text()
-    parts = {(x.start, x.end) for b in _breakdowns(ctx, BreakdownParams()) for x in b.parts}
+    parts = {(x.start, x.end) for b in _breakdowns(ctx, _default_breakdown()) for x in b.parts}
     in_tables = [(t.span.start, t.span.end) for t in ctx.doc.tables]
     stated: dict[str, tuple[set[float], list[re.Match[str]]]] = {}
     for fig in p.figures:

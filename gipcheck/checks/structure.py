@@ -97,6 +97,16 @@ def _folded_headings(ctx: Context) -> list[tuple[Heading, str]]:
 
 
 def find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
+    """The heading (or short plain line) that holds the item, once per document and item:
+    GIP102 and GIP103 both look for each prescribed section."""
+    key = ("section", tuple(p.headings), tuple(p.not_in), p.top_level, p.plain_lines)
+    cache = ctx.doc.cache
+    if key not in cache:
+        cache[key] = _find_section(ctx, p)
+    return cache[key]
+
+
+def _find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
     headings = _folded_headings(ctx)
     cache = ctx.doc.cache
     if "top" not in cache:
