@@ -201,22 +201,22 @@ def lex_lines(view: str) -> list[Line]:
 # -- tables ------------------------------------------------------------------------------------
 
 def _cell(view: str, a: int, b: int) -> Cell:
-    # trim whitespace but keep the span on the text itself
-    while a < b and view[a] in " \t":
-        a += 1
-    while b > a and view[b - 1] in " \t":
-        b -= 1
-    text = view[a:b]
-    return Cell(text, parse_number(text), Span(a, b))
+    # trim spaces and tabs but keep the span on the text itself
+    raw = view[a:b]
+    text = raw.lstrip(" \t")
+    a += len(raw) - len(text)
+    text = text.rstrip(" \t")
+    return Cell(text, parse_number(text), Span(a, a + len(text)))
 
 
 def _split_pipe(view: str, ln: Line) -> list[Cell]:
+    """The cells between the pipes of a row line (str.find, not a loop over characters)."""
     cells: list[Cell] = []
-    a = ln.start
-    for i in range(ln.start, ln.end + 1):
-        if i == ln.end or view[i] == "|":
-            cells.append(_cell(view, a, i))
-            a = i + 1
+    a, end = ln.start, ln.end
+    while (i := view.find("|", a, end)) != -1:
+        cells.append(_cell(view, a, i))
+        a = i + 1
+    cells.append(_cell(view, a, end))
     return cells
 
 
@@ -453,7 +453,6 @@ _LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5}
 _MARKER_PUNCT = re.compile(r"[\s()、.:部分第]")
 _CN_RUN = re.compile(r"[一二三四五六七八九十]+")
 _DIGIT_RUN = re.compile(r"\d+")
-_SPACE = re.compile(r"\s")
 
 
 def _heading(src: Source, ln: Line) -> Heading:
@@ -461,17 +460,18 @@ def _heading(src: Source, ln: Line) -> Heading:
     m_start = ln.start + (len(ln.marker) - len(ln.marker.lstrip(" \t#*")))
     marker_view = marker_view.lstrip("#* \t")
     m_end = m_start + len(marker_view)
-    marker_orig = src.original[src.orig_offset(m_start):src.orig_offset(m_end - 1) + 1] if m_end > m_start else ""
+    to_orig = src.to_orig  # m_start and m_end - 1 are inside the view: no clamping needed
+    marker_orig = src.original[to_orig[m_start]:to_orig[m_end - 1] + 1] if m_end > m_start else ""
     level = _LEVEL[ln.kind]
     digits = _MARKER_PUNCT.sub("", marker_view)
     if level == 5:
         number = _CIRCLED.get(digits[:1])
+        style = "①"
     else:
         number = cn_int(digits)
-    # the style: the marker's punctuation as written (full- vs half-width kept)
-    style = _CN_RUN.sub("一", _DIGIT_RUN.sub("1", _SPACE.sub("", marker_orig)))
-    if level == 5:
-        style = "①"
+        # the style: the marker's punctuation as written (full- vs half-width kept); str.split
+        # drops the same whitespace as \s
+        style = _CN_RUN.sub("一", _DIGIT_RUN.sub("1", "".join(marker_orig.split())))
     body = ln.body.strip().strip("*#").strip()
     cut = _SENT_END.search(body)
     title = body[: cut.start()] if cut else body

@@ -53,3 +53,46 @@ def test_digit_first_number_pattern_is_the_lookbehind_one(text):
     plain = re.compile(r"(?<![\d.])(?P<n>\d+)\s*(?P<u>条|件)")
     fast = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<u>条|件)")
     assert [m.span("n") for m in plain.finditer(text)] == [m.span("n") for m in fast.finditer(text)]
+
+
+def _parse_number_plain(text: str):
+    """cn.parse_number before its all-digits shortcut (the reference)."""
+    from gipcheck.cn import _AMOUNT, _UNIT
+
+    t = text.strip().replace(" ", "").replace("−", "-")
+    if not t:
+        return None
+    t = _UNIT.sub("", t)
+    if not _AMOUNT.match(t):
+        return None
+    v = float(t.replace(",", ""))
+    return int(v) if v.is_integer() and "." not in t else v
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(alphabet=list("0123456789 ,.-−+件元%"), max_size=12), st.from_regex(r"\d{1,400}", fullmatch=True)))
+def test_parse_number_shortcut_is_the_plain_reading(text):
+    from gipcheck.cn import parse_number
+
+    got, want = parse_number(text), _parse_number_plain(text)
+    assert got == want and type(got) is type(want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("ab| \t1"), max_size=30))
+def test_split_pipe_cells_are_the_character_loop_ones(line):
+    from gipcheck.ast import Line
+
+    view = "x\n" + line + "\n"
+    ln = Line("row", 2, 2 + len(line), line)
+    want, a = [], ln.start
+    for i in range(ln.start, ln.end + 1):  # the loop _split_pipe replaced
+        if i == ln.end or view[i] == "|":
+            b, c = i, a
+            while c < b and view[c] in " \t":
+                c += 1
+            while b > c and view[b - 1] in " \t":
+                b -= 1
+            want.append((view[c:b], c, b))
+            a = i + 1
+    assert [(c.text, c.span.start, c.span.end) for c in parse_mod._split_pipe(view, ln)] == want
