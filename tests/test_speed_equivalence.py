@@ -96,3 +96,11 @@ def test_split_pipe_cells_are_the_character_loop_ones(line):
             want.append((view[c:b], c, b))
             a = i + 1
     assert [(c.text, c.span.start, c.span.end) for c in parse_mod._split_pipe(view, ln)] == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("0129 年x"), max_size=30))
+def test_year_mention_pattern_is_the_lookbehind_one(text):
+    from gipcheck.facts import _YEAR_MENTION
+
+    assert _YEAR_MENTION.findall(text) == re.findall(r"(?<!\d)((?:19|20)\d\d)\s*年", text)

@@ -87,12 +87,17 @@ def _matches(patterns: Iterable[str], text: str) -> bool:
     return any(_rx(p).search(text) for p in patterns)
 
 
+_SENTENCE_PUNCT = re.compile(r"[。;,!?]")
+
+
 def _folded_headings(ctx: Context) -> list[tuple[Heading, str]]:
     cache = ctx.doc.cache
     if "headings" not in cache:
         cache["headings"] = [(h, _fold(h.title or h.text)) for h in ctx.doc.headings]
+        # folding keeps 。 and ",": a paragraph holding one is no short line, without folding it
         cache["short_paras"] = [(p.span, t) for p in ctx.doc.paragraphs
-                                if len(t := _fold(p.text)) <= 30 and not re.search(r"[。;,!?]", t)]
+                                if "。" not in p.text and "," not in p.text
+                                and len(t := _fold(p.text)) <= 30 and not _SENTENCE_PUNCT.search(t)]
     return cache["headings"]
 
 
