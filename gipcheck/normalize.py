@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -32,6 +33,7 @@ def fold_width(text: str) -> str:
     """Full-width forms to half-width, 1:1. A regex over the few characters that change is
     several times faster than str.translate over every character of a Chinese text."""
     return _WIDTH_CHARS.sub(lambda m: _WIDTH_MAP[m.group()], text)
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
@@ -177,11 +179,11 @@ class Source:
     def line_starts(self) -> list[int]:
         """Offsets where original lines start (\\n, \\r\\n and lone \\r end a line)."""
         if self._line_starts is None:
-            starts = [0]
             text = self.original
-            for m in re.finditer(r"\r\n|\r|\n", text):
-                starts.append(m.end())
-            self._line_starts = starts
+            if "\r" not in text:  # most texts: the line lengths give the starts
+                self._line_starts = list(accumulate((len(line) + 1 for line in text.split("\n")[:-1]), initial=0))
+            else:
+                self._line_starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
         return self._line_starts
 
     def orig_offset(self, view_offset: int) -> int:
@@ -208,8 +210,10 @@ class Source:
         return line, col, end_line, end_col
 
     def original_lines(self) -> list[str]:
-        starts = self.line_starts
         text = self.original
+        if "\r" not in text:
+            return text.split("\n")  # what the loop below gives for \n line ends
+        starts = self.line_starts
         out = []
         for i, s in enumerate(starts):
             e = starts[i + 1] if i + 1 < len(starts) else len(text)

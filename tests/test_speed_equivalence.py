@@ -104,3 +104,27 @@ def test_year_mention_pattern_is_the_lookbehind_one(text):
     from gipcheck.facts import _YEAR_MENTION
 
     assert _YEAR_MENTION.findall(text) == re.findall(r"(?<!\d)((?:19|20)\d\d)\s*年", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("ab\n\r 年"), max_size=40))
+def test_line_starts_and_lines_are_the_regex_ones(text):
+    from gipcheck.normalize import Source
+
+    src = Source(original=text, view=text, to_orig=None)  # type: ignore[arg-type]
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    lines = [text[s:(starts[i + 1] if i + 1 < len(starts) else len(text))].rstrip("\r\n")
+             for i, s in enumerate(starts)]
+    assert src.line_starts == starts
+    assert src.original_lines() == lines
+
+
+def test_ascii_letters_match_only_their_two_cases_case_blind_but_i_k_s():
+    """residue._first_chars relies on it: under re.IGNORECASE no character outside ASCII
+    matches an ASCII letter, except for i, k and s (İ ı, the Kelvin sign, ſ)."""
+    import string
+    import sys
+
+    beyond_ascii = "".join(map(chr, range(128, sys.maxunicode + 1)))
+    matched = {c for c in string.ascii_lowercase if re.search(re.escape(c), beyond_ascii, re.IGNORECASE)}
+    assert matched <= set("iks")
