@@ -80,6 +80,10 @@ _SHARE = re.compile(r"\s*[,，]?\s*(?:占|约占)?\s*(?:比例|比重)?\s*(?:为
 _SENTENCE_END = "。\n"
 
 
+_BRACKETED = re.compile(r"\([^()]*\)|（[^（）]*）")
+_LEAD = re.compile(r"\s*[,:]?\s*")
+
+
 def _parts(text: str, a: int, b: int, p: BreakdownParams) -> list[Part] | None:
     """The figures of ``text[a:b]`` as parts, or None when the stretch holds something that
     makes the list ambiguous (a comparison, a second total)."""
@@ -87,7 +91,7 @@ def _parts(text: str, a: int, b: int, p: BreakdownParams) -> list[Part] | None:
     if _rx(p.compare).search(seg) or _rx(p.total_cue).search(seg):
         return None
     # figures inside brackets qualify a part ("(含…3条)"): blank them out
-    blanked = re.sub(r"\([^()]*\)|（[^（）]*）", lambda m: " " * len(m.group(0)), seg)
+    blanked = _BRACKETED.sub(lambda m: " " * len(m.group(0)), seg) if "(" in seg or "（" in seg else seg
     out, prev = [], 0
     for m in _figure_rx(p).finditer(blanked):
         share = _SHARE.match(blanked, m.end())
@@ -167,8 +171,7 @@ def find_breakdowns(text: str, p: BreakdownParams) -> list[Breakdown]:
         if not tm:
             continue
         intro_end = im.end()
-        lead = re.match(r"\s*[,:]?\s*", text[intro_end:])
-        seg_start = intro_end + (lead.end() if lead else 0)
+        seg_start = _LEAD.match(text, intro_end).end()  # (it always matches; no copy of the rest of the text)
         if tm.group("paren"):
             close = text.find(")", seg_start)
             if close == -1 or "(" in text[seg_start:close] or "。" in text[seg_start:close]:
