@@ -53,6 +53,23 @@ def _marker_number(m: re.Match[str]) -> tuple[int, int | None]:
     return level, cn_int(digits) if digits else None
 
 
+def _after_space_or_stop(line: str, a: int) -> bool:
+    """Whether an :data:`_INLINE_MARKER` match of ``line`` ends at ``a`` (> 0), without running
+    it over the whole line. Such a match is a run of spaces and tabs ending at ``a``; as
+    ``finditer`` meets it, it starts where that run starts, or one character later when the
+    run's start fails the lookbehind (the run's own space satisfies it there)."""
+    if a == 0:
+        return False
+    r = a
+    while r > 0 and line[r - 1] in " \t":
+        r -= 1
+    for s in ((r, r + 1) if r < a else (r,)):
+        m = _INLINE_MARKER.match(line, s)
+        if m is not None and m.end() == a:
+            return True
+    return False
+
+
 def _cuts_in_line(line: str, strict: bool = False) -> list[int]:
     """Offsets inside ``line`` where a heading starts.
 
@@ -65,7 +82,6 @@ def _cuts_in_line(line: str, strict: bool = False) -> list[int]:
     first_level = _marker_number(first)[0] if first is not None else None
     if strict and first_level is None:
         return []
-    plain = {m.end() for m in _INLINE_MARKER.finditer(line) if m.end() > 0}
     cuts: list[int] = []
     expected = {1: 1, 2: 1}
     for m in _ANY_MARKER.finditer(line):
@@ -80,7 +96,7 @@ def _cuts_in_line(line: str, strict: bool = False) -> list[int]:
             continue
         if _ROW_LABEL.match(line, m.end()):
             continue
-        glued = a not in plain
+        glued = not _after_space_or_stop(line, a)
         if (glued or strict) and number != expected[level]:
             continue
         if strict and (glued or level != first_level):

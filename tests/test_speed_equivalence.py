@@ -128,3 +128,12 @@ def test_ascii_letters_match_only_their_two_cases_case_blind_but_i_k_s():
     beyond_ascii = "".join(map(chr, range(128, sys.maxunicode + 1)))
     matched = {c for c in string.ascii_lowercase if re.search(re.escape(c), beyond_ascii, re.IGNORECASE)}
     assert matched <= set("iks")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=list("一二十() \t。.;、甲1"), max_size=30))
+def test_marker_after_space_or_stop_is_the_finditer_one(line):
+    from gipcheck.segment import _INLINE_MARKER, _after_space_or_stop
+
+    plain = {m.end() for m in _INLINE_MARKER.finditer(line) if m.end() > 0}
+    assert {a for a in range(len(line) + 1) if _after_space_or_stop(line, a)} == plain
