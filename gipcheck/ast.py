@@ -120,10 +120,14 @@ class PrescribedTable:
     col_labels: dict[str, str] = field(default_factory=dict)  # column key → header as written
     families: list[tuple[int, list[int]]] = field(default_factory=list)  # (parent, parts) in ``order``
     blocks: list[Any] | None = None  # table 二: (block definition, Table or None)
+    blocks_in_text: set[str] = field(default_factory=set)  # titles of blocks written as text, not a table
     empty: bool = False  # the table's header is there but no row of figures
+    extent: Span | None = None  # where a table read from pieces lies, headings between them included
 
     @property
     def span(self) -> Span | None:
+        if self.extent is not None:
+            return self.extent
         if self.table is not None:
             return self.table.span
         spans = [r.span for r in self.order or list(self.rows.values())]

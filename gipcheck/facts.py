@@ -21,12 +21,13 @@ _TITLE = TITLE_PARTS
 
 # The statistics-period sentence in its common phrasings (format.md §7). Years may be left
 # out of the second date ("2019年1月1日到12月31日止"); a blanked year ("自 年1月1日") reads as None.
+# A line break may fall anywhere in it, before 为 too (a PDF's text, one line per printed line).
 _D = r"(?:(?P<{y}>\d{{4}}|[〇○零O一二][〇○零O一二三四五六七八九]{{3}})\s*年)?\s*(?P<{m}>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月\s*(?P<{d}>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*日"
 _D1 = _D.format(y="y1", m="m1", d="d1")
 _D2 = _D.format(y="y2", m="m2", d="d2")
 _PERIOD_NOUN = r"(?:统计期限|统计时限|统计时间段|统计时间|统计期间|统计区间|统计周期|统计范围|统计期)"
 PERIOD_PATTERNS = [
-    re.compile(rf"{_PERIOD_NOUN}[^。\n]{{0,8}}?(?:自|从|为|是|:)?\s*(?:年?\s*)?{_D1}\s*(?:起|开始|始)?\s*(?:至|到|—|-|~|～)\s*(?:年?\s*)?{_D2}\s*止?"),
+    re.compile(rf"{_PERIOD_NOUN}[^。\n]{{0,8}}?\s*(?:自|从|为|是|:)?\s*(?:年?\s*)?{_D1}\s*(?:起|开始|始)?\s*(?:至|到|—|-|~|～)\s*(?:年?\s*)?{_D2}\s*止?"),
     re.compile(rf"涵盖[^。\n]{{0,20}}?{_D1}\s*(?:起)?\s*(?:至|到|—|-)\s*{_D2}"),
     re.compile(rf"(?:所列|报告)[^。\n]{{0,12}}?数据[^。\n]{{0,6}}?(?:自|从|为)\s*{_D1}\s*(?:起)?\s*(?:至|到)\s*{_D2}"),
 ]

@@ -71,6 +71,13 @@ CASES = [
     # "1.…", "2.2020年，街道…", "3.…": item 2 is there
     # (and "更新日期:2021-01-20 信息来源:双塔区政务公开办 浏览:" under the title is the page's, GIP003)
     ("lnst_2020_qianjin.txt", ["GIP003"], ["GIP101", "GIP104"], {"report_year": 2020}),
+    # -- a PDF's text, as a PDF parser gave it --------------------------------------------------
+    # "统计周期\n为 2024 年 1 月 1 日至 12 月 31 日": stated; 四、结转下年度 has figures and a blank 总计
+    # (GIP403, and the balance is not checked on a blank); "（一）主要问题 （二）改进情况" close 三 before
+    # "五、其他需要报告的事项": the item is there, its heading is not (GIP104 names the gap);
+    # "科技计划资金资金分配" is a real repeated word
+    ("shanghai_kewei_2024_pdf_converted.md", ["GIP403", "GIP104", "GIP602"], ["GIP102", "GIP201", "GIP405", "GIP404"],
+     {"report_year": 2024}),
 ]
 
 
@@ -88,6 +95,11 @@ def test_real_report(name, fire, silent, facts):
     got = _check(name).facts
     for key, want in facts.items():
         assert got[key] == want, (key, got[key])
+
+
+def test_a_renamed_block_row_is_called_renamed():
+    found = [f.message for f in _check("shanghai_kewei_2024_pdf_converted.md").findings if f.rule == "GIP402"]
+    assert found == ["表二（主动公开政府信息情况）中规定的标签“行政规范性文件”被改写为“规范性文件”"]
 
 
 def test_an_incomplete_title_is_named_not_called_missing():

@@ -363,3 +363,76 @@ def test_unified_tables_flattened_into_one_line_with_spaces_are_read():
     rules = [(f.rule, f.message) for f in api.check_extracted(Extracted(text=flat2), "<x>", api.Options(profile="gip-2021")).findings]
     assert ("GIP401", "缺少统计表：表二（主动公开政府信息情况）") not in rules
     assert any(r == "GIP408" and "压成了一行" in m for r, m in rules)
+
+
+# -- table 三 in pieces: a PDF converted to Markdown (real: 沭阳县 2025) -------------------------
+
+SHUYANG = FIX / "real" / "shuyang_2025_markdown_pieces.md"
+
+
+def test_table_three_in_pieces_is_read_as_one_table():
+    result = api.check(SHUYANG)
+    rules = [f.rule for f in result.findings]
+    assert "GIP402" not in rules and "GIP104" not in rules and "GIP404" not in rules, \
+        [(f.rule, f.message) for f in result.findings]
+    t3 = result.facts["tables"]["t3"]
+    every = [t for t in RULESET.tables_for("gip-2021") if t.id == "t3"][0].row_keys()
+    assert sorted(t3) == sorted(every)
+    assert (t3["new"]["total"], t3["carry_in"]["total"], t3["r7"]["total"], t3["carry_out"]["total"]) == (713, 36, 718, 31)
+
+
+def test_a_wrong_sum_in_a_piece_is_found():
+    text = SHUYANG.read_text(encoding="utf-8").replace("| （七）总计 | 710 | 3 | 0 | 0 | 5 | 0 | 718 |",
+                                                       "| （七）总计 | 710 | 3 | 0 | 0 | 5 | 0 | 719 |")
+    found = api.check_extracted(Extracted(text=text), "<x>", api.Options()).findings
+    assert "GIP404" in [f.rule for f in found]
+    assert "GIP402" not in [f.rule for f in found]
+
+
+def test_pieces_join_only_across_a_heading_not_across_a_paragraph():
+    lines = SHUYANG.read_text(encoding="utf-8").split("\n")
+    k = lines.index("### (四) 无法提供")
+    paragraph = "这一段是正文，不是标题。" * 12  # more than a heading between two tables
+    text = "\n".join(lines[:k] + [paragraph] + lines[k:])
+    t3 = api.check_extracted(Extracted(text=text), "<x>", api.Options()).facts["tables"]["t3"]
+    assert ("r4_1" in t3) != ("r3_1" in t3)  # the run is cut at the paragraph: one side is read, not both
+
+
+# -- a real PDF's text, as a PDF parser gave it (上海市人民政府办公厅 2025) -----------------------
+
+SHANGHAI25 = FIX / "real" / "shanghai_office_2025_pdf_converted.md"
+
+
+def test_a_real_pdfs_garbled_table_three_is_read_whole_and_nothing_false_is_said():
+    result = api.check(SHANGHAI25)
+    rules = [f.rule for f in result.findings]
+    for rule in ("GIP401", "GIP402", "GIP404", "GIP405", "GIP406"):
+        assert rule not in rules, [(f.rule, f.message) for f in result.findings if f.rule == rule]
+    t3 = result.facts["tables"]["t3"]
+    every = [t for t in RULESET.tables_for("gip-2021") if t.id == "t3"][0].row_keys()
+    assert sorted(t3) == sorted(every)
+    # the figures the text states: 无法提供 564, 不予处理 80, 其他处理 319 — and the table's own sums
+    assert sum(t3[k]["total"] for k in ("r4_1", "r4_2", "r4_3")) == 564
+    assert sum(t3[k]["total"] for k in ("r5_1", "r5_2", "r5_3", "r5_4", "r5_5")) == 80
+    assert sum(t3[k]["total"] for k in ("r6_1", "r6_2", "r6_3")) == 319
+    assert t3["r2"]["total"] == 2  # its label left above the piece, placed by position
+    # table 四 is there with its figures but its header broken into columns: not checked, not missing
+    assert [f.rule for f in result.findings if f.rule == "GIP408"] == ["GIP408"]
+
+
+def test_a_partial_group_is_never_summed_against_the_text():
+    from gipcheck.checks.prescribed import _row_total
+    from gipcheck.tables import build
+    pt = build(api.parse(SHANGHAI25), RULESET.tables_for("gip-2021")).get("t3")  # the real table, read whole
+    defined = [t for t in RULESET.tables_for("gip-2021") if t.id == "t3"][0].row_keys()
+    assert _row_total(pt, "r4", defined) == 564
+    del pt.rows["r4_1"]  # a group row that could not be read: 无法提供 is then not known
+    assert _row_total(pt, "r4", defined) is None
+    assert _row_total(pt, "r7", defined) == 1191
+
+
+def test_a_label_piece_is_not_a_rename():
+    from gipcheck.checks.tables import _is_garbled
+    full = "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    assert _is_garbled("行政机关不再处理其政府信息公", full)
+    assert not _is_garbled("申请人撤回申请", full)

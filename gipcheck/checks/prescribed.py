@@ -40,10 +40,12 @@ class FigureParams(Params):
     figures: list[dict[str, str]]
 
 
-def _row_total(t3: PrescribedTable, key: str) -> float | None:
-    """A row's total: its 总计 cell, or the sum of its six cells when the total was left blank."""
-    keys = [k for k in t3.rows if k == key or k.startswith(key + "_")]
-    if not keys:
+def _row_total(t3: PrescribedTable, key: str, defined: list[str]) -> float | None:
+    """A row's total: its 总计 cell, or the sum of its six cells when the total was left blank.
+    A group (r4: r4_1 … r4_3) only when every one of its rows was read: never a partial sum."""
+    keys = [k for k in defined if k == key or k.startswith(key + "_")] or \
+        [k for k in t3.rows if k == key or k.startswith(key + "_")]
+    if not keys or any(k not in t3.rows for k in keys):
         return None
     s = 0.0
     for k in keys:
@@ -60,6 +62,8 @@ def unified_text_figures(ctx: Context, p: FigureParams) -> list[Hit]:
     """Fires when a figure in the text differs from the table cell that holds the same figure."""
     t3 = ctx.facts.tables.get(p.table)
     t3 = t3 if t3 is not None and readable(t3) else None
+    t3_def = ctx.facts.tables.defs.get(p.table)
+    defined = t3_def.row_keys() if t3_def is not None else []
     t4pt = ctx.facts.tables.get("t4")
     t4 = [c for g in T4_GROUPS for c in (t4pt.rows[g].values if t4pt and g in t4pt.rows else [])]
     body = ctx.doc.body_text()
@@ -98,7 +102,7 @@ def unified_text_figures(ctx: Context, p: FigureParams) -> list[Hit]:
                     total = 0.0
                     ok = True
                     for key in alt.split("+"):
-                        v = _row_total(t3, key)
+                        v = _row_total(t3, key, defined)
                         if v is None:
                             ok = False
                             break

@@ -76,6 +76,9 @@ class SectionParams(Params):
     top_level: bool = False  # must be a top-level (一、) heading
     plain_lines: bool = True  # a short unnumbered line with the title also counts
     not_in: list[Regex] = Field(default_factory=list)  # heading regexes that look alike but are something else
+    # the item that follows this one: a top-level section right before it whose sub-headings
+    # name this item holds its content, its own heading lost (a PDF converter dropped 五、…)
+    next_headings: list[Regex] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=1024)
@@ -170,6 +173,8 @@ def section_present(ctx: Context, p: SectionParams) -> list[Hit]:
         return []
     if ctx.doc.source.line_cuts and _title_in_text(ctx, p):
         return []
+    if p.next_headings and _content_without_heading(ctx, p):
+        return []
     if p.sentences and not p.top_level:
         body = ctx.doc.body_text()
         skip = _declaration_spans(ctx)
@@ -178,6 +183,17 @@ def section_present(ctx: Context, p: SectionParams) -> list[Hit]:
                 if not any(a <= m.start() < b for a, b in skip):
                     return []
     return [Hit(_where_it_belongs(ctx, p), {"item": p.label, "item_en": p.label_en, "key": p.key})]
+
+
+def _content_without_heading(ctx: Context, p: SectionParams) -> bool:
+    """The item's content is there, its heading is not: sub-headings naming it ((一)主要问题、
+    (二)改进情况) close the top-level section that comes right before the item after it."""
+    wanted, following = any_of(tuple(p.headings)), any_of(tuple(p.next_headings))
+    tops = ctx.doc.sections
+    for sec, nxt in zip(tops, tops[1:]):
+        if following(_fold(nxt.heading.title or nxt.heading.text)):
+            return any(wanted(_fold(c.heading.title or c.heading.text)) for c in sec.children)
+    return False
 
 
 def _title_in_text(ctx: Context, p: SectionParams) -> bool:
@@ -229,6 +245,7 @@ def heading_numbering(ctx: Context, params) -> list[Hit]:
     hits: list[Hit] = []
     view = ctx.doc.view
     inferred = ctx.doc.source.line_cuts > 0
+    in_tables = _prescribed_table_spans(ctx)
 
     def unsplit(h: Heading, expected: int, since: int) -> bool:
         """The expected markers are in the text before ``h``, only not read as headings — a gap
@@ -247,6 +264,8 @@ def heading_numbering(ctx: Context, params) -> list[Hit]:
     def run(siblings: list[Heading], since: int) -> None:
         expected = 1
         for h in siblings:
+            if any(t.start <= h.span.start < t.end for t in in_tables):
+                continue  # a row label of a table read as one (its markers number rows, not parts)
             if h.number is None:
                 return
             if h.number == 1 and expected > 1 and h.level >= 3:
@@ -272,6 +291,16 @@ def heading_numbering(ctx: Context, params) -> list[Hit]:
 
     children_by_level(ctx.doc.sections, 0)
     return hits
+
+
+def _prescribed_table_spans(ctx: Context) -> list[Span]:
+    """Where the tables stage read a prescribed table: a PDF table drawn without rules comes
+    as text lines, and a row label such as （三）不予公开 there is no heading."""
+    tables = getattr(ctx.facts, "tables", None)
+    if tables is None:
+        return []
+    found = [t for table_id in tables.found for t in tables.all(table_id)]
+    return [t.span for t in found if t.span is not None]
 
 
 def _marker_like(h: Heading, n: int) -> str:

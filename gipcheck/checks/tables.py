@@ -128,11 +128,15 @@ def table_unreadable(ctx: Context, p: TableParams) -> list[Hit]:
 def _is_garbled(written: str, expected: str) -> bool:
     """A label extraction mangled rather than a different label: the prescribed label's own
     characters are all there, in order, with others interleaved (a merged vertical cell read
-    into the row), or it is too broken to compare."""
+    into the row), only a piece of it is there, or it is too broken to compare."""
     own = expected.split()[-1] if expected.split() else expected  # （五）不予处理 2.重复申请 → 2.重复申请
     core = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）.、]?", "", fold(own))
     it = iter(fold(written))
-    return all(ch in it for ch in core) or not re.search(r"[\u4e00-\u9fff]{2}", written)
+    if all(ch in it for ch in core) or not re.search(r"[\u4e00-\u9fff]{2}", written):
+        return True
+    # a piece of the label (a label wrapped over lines, the rest left outside the cell)
+    piece = re.sub(r"[\s|]", "", fold(written))
+    return len(piece) >= 4 and piece in fold(own)
 
 
 def _row_label_hits(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> list[Hit]:
@@ -163,6 +167,20 @@ def _row_label_hits(pt: PrescribedTable, d: TableDef, names: dict[str, str]) -> 
     return hits
 
 
+def _unmatched_row_labels(t, b) -> list[str]:
+    """Row labels of a table 二 block that are none of the block's prescribed rows (and not its
+    header row): what a row was renamed to, when one is missing."""
+    out = []
+    for r in t.rows:
+        cells = [c for c in r.cells if not c.blank]
+        if not cells or cells[0].value is not None or not any(c.value is not None for c in cells[1:]):
+            continue  # a header row, or no figures
+        label = cells[0].text.strip()
+        if not any(rx(lab).search(fold(label)) for lab in b.rows):
+            out.append(label)
+    return out
+
+
 def _shown(pattern: str) -> str:
     """A label pattern as a reader would write it: 第二十条第\\(九\\)项 → 第二十条第（九）项."""
     first = re.split(r"(?<!\\)\|", pattern)[0]
@@ -184,13 +202,19 @@ def table_labels(ctx: Context, p: TableParams) -> list[Hit]:
         for b, t in pt.blocks or []:
             name = _shown(b.title)
             if t is None:
-                hits.append(Hit(None, {**names, "what": "栏目", "what_en": "block", "label": name, "label_en": name, **missing}))
+                if b.title not in pt.blocks_in_text:  # written as lines of text: there, not read
+                    hits.append(Hit(None, {**names, "what": "栏目", "what_en": "block", "label": name,
+                                           "label_en": name, **missing}))
                 continue
             text = fold(" ".join(c.text for r in t.rows for c in r.cells))
-            for lab in b.columns + b.rows:
-                if not rx(lab).search(text):
-                    shown = _shown(lab)
-                    hits.append(Hit(t.span, {**names, "what": "标签", "what_en": "label", "label": shown, "label_en": shown, **missing}))
+            lost = [lab for lab in b.rows if not rx(lab).search(text)]
+            written = _unmatched_row_labels(t, b)
+            for lab in [c for c in b.columns if not rx(c).search(text)] + lost:
+                shown = _shown(lab)
+                state = missing
+                if lab in lost and len(lost) == 1 and len(written) == 1:  # the one row there instead
+                    state = {"state": f"被改写为“{written[0][:20]}”", "state_en": f"was renamed to '{written[0][:20]}'"}
+                hits.append(Hit(t.span, {**names, "what": "标签", "what_en": "label", "label": shown, "label_en": shown, **state}))
         return hits
     if d.reader != "rows" or not readable(pt):
         return []
@@ -346,6 +370,21 @@ def _brace(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
+def _missing_total(pt: PrescribedTable, d: TableDef, col: str, keys: list[str]) -> bool:
+    """A required column (总计) blank in one of the rows while that row has figures."""
+    cd = d.column(col)
+    if cd is None or not cd.required:
+        return False
+    for k in keys:
+        r = pt.rows.get(k)
+        if r is None or len(r.values) != len(pt.columns):
+            continue
+        cell = r.values[pt.columns.index(col)]
+        if _blank(cell) and any(not _blank(c) for c in r.values):
+            return True
+    return False
+
+
 def _check_identity(pt: PrescribedTable, d: TableDef, ident: IdentityDef) -> list[Hit]:
     axis, left, right = terms_axis(d, ident)
     op = ident.parsed()[0]
@@ -359,6 +398,8 @@ def _check_identity(pt: PrescribedTable, d: TableDef, ident: IdentityDef) -> lis
         lanes = [(r, lambda c, r=r: _row_cell(pt, r, c)) for r in rows]
     for lane, get in lanes:
         lcells, rcells = [get(k) for k in left], [get(k) for k in right]
+        if axis == "rows" and _missing_total(pt, d, lane, left + right):
+            continue  # a 总计 left blank beside figures is not 0 (GIP403 says so): the sum is unknown
         if axis == "rows":  # checked in one column: named by its label (自然人), never its key
             where_zh = _label(d, pt, lane, 'columns')
             where_en = _label(d, pt, lane, 'columns', 'en')

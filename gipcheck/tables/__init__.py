@@ -74,9 +74,14 @@ def _labels_in_text(doc: Document, d: TableDef) -> Span | None:
         ok = len(d.rows) >= 4 and hits * 2 >= len(d.rows)
         first = next((rx(p).search(view) for p in pats if rx(p).search(view)), None)
     elif d.reader == "groups":
-        words = list(d.header) + [r.label for r in d.rows]
-        ok = bool(words) and all(rx(w).search(folded) for w in words)
-        first = rx(words[0]).search(view) if ok else None
+        labels = [r.label for r in d.rows]
+        first = None
+        ok = bool(labels) and all(rx(w).search(folded) for w in labels)
+        if ok and all(rx(w).search(folded) for w in d.header):
+            first = rx(labels[0]).search(view)
+        elif ok:
+            first = _figure_run(view, labels[0], len(d.rows) * len(d.columns))
+            ok = first is not None
     elif d.reader == "blocks":
         titled = [b for b in d.blocks if rx(b.title).search(folded)]
         ok = len(titled) >= 2 and all(any(rx(c).search(folded) for c in b.columns) for b in titled)
@@ -86,6 +91,17 @@ def _labels_in_text(doc: Document, d: TableDef) -> Span | None:
     if not ok:
         return None
     return Span(first.start(), first.end()) if first else Span(0, 0)
+
+
+def _figure_run(view: str, label: str, n: int) -> re.Match[str] | None:
+    """Exactly ``n`` figures in a row, separated by nothing but spaces and rules, after the
+    table's first label: its figures are there although its header words were broken up (a
+    PDF's column headers 结果/维持 read line by line)."""
+    run = re.compile(rf"(?<![\d.])(?:\d+(?:\.\d+)?[ \t|]+){{{n - 1}}}\d+(?:\.\d+)?(?![\d.])")
+    for at in rx(label).finditer(view):
+        if run.search(view, at.start(), at.start() + 1500):
+            return at
+    return None
 
 
 def build(doc: Document, defs: list[TableDef]) -> TableSet:
@@ -111,6 +127,7 @@ def build(doc: Document, defs: list[TableDef]) -> TableSet:
             if any(t is not None for _, t in found_blocks):
                 pt = PrescribedTable(d.id, (), None)
                 pt.blocks = found_blocks
+                pt.blocks_in_text = blocks.in_text(doc, found_blocks)
         if pt is not None:
             ts.found[d.id] = pt
             ts.present.add(d.id)

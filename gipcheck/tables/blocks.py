@@ -33,6 +33,49 @@ def _candidates(doc) -> list[Table]:
     return out
 
 
+_PIECE_GAP = 100  # characters between a block's table and a piece of it: a heading at most
+
+
+def _absorb_pieces(doc, tables: list[Table], out: list[tuple[BlockDef, Table | None]], taken: set[int]) -> None:
+    """A block whose rows a converter put in tables of their own right after it (its header
+    row alone, then 规章 and 行政规范性文件 each under a heading): the rows join the block."""
+    view = doc.source.view
+    where = {id(t): k for k, t in enumerate(tables)}
+    for i, (b, t) in enumerate(out):
+        if t is None:
+            continue
+        rows, end, k = list(t.rows), t.span.end, where[id(t)] + 1
+        while k < len(tables):
+            nxt = tables[k]
+            first = fold(nxt.rows[0].cells[0].text) if nxt.rows and nxt.rows[0].cells else ""
+            if id(nxt) in taken or len(view[end:nxt.span.start].strip()) > _PIECE_GAP \
+                    or not any(rx(r).search(first) for r in b.rows):
+                break
+            rows += nxt.rows
+            end = nxt.span.end
+            taken.add(id(nxt))
+            k += 1
+        if len(rows) > len(t.rows):
+            out[i] = (b, Table(rows, Span(t.span.start, end), t.layout, t.caption, t.section))
+
+
+def in_text(doc, found: list[tuple[BlockDef, Table | None]]) -> set[str]:
+    """Titles of the blocks no table holds but the text does: the title, then each of the
+    block's row labels within a few lines (a PDF table read as lines of text). Present, not
+    missing; their figures are not read."""
+    view = doc.source.view
+    out: set[str] = set()
+    for b, t in found:
+        if t is not None or not b.rows:
+            continue
+        for m in rx(b.title).finditer(fold(view)):
+            after = fold(view[m.end():m.end() + 300])
+            if all(rx(r).search(after) for r in b.rows):
+                out.add(b.title)
+                break
+    return out
+
+
 def find_blocks(doc, d: TableDef) -> list[tuple[BlockDef, Table | None]]:
     out: list[tuple[BlockDef, Table | None]] = []
     taken: set[int] = set()
@@ -50,6 +93,7 @@ def find_blocks(doc, d: TableDef) -> list[tuple[BlockDef, Table | None]]:
                     taken.add(id(t))
                     out[i] = (b, t)
                     break
+    _absorb_pieces(doc, tables, out, taken)
     return out
 
 

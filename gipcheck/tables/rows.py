@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ..ast import Cell, PrescribedRow, PrescribedTable, Span, Table
+from ..lexicon import HEADING_START
 from .defs import TableDef
 from .util import fold, rx, view_of
 
@@ -37,11 +38,21 @@ def _label_index(cells: list[Cell]) -> int:
 
 def _strip_span_residue(values: list[Cell], width: int) -> list[Cell]:
     """Blank cells right after a row label that a colspan left behind (a label cell spanning
-    three columns becomes the label and two blanks in a grid): drop them down to ``width``."""
+    three columns becomes the label and two blanks in a grid), or after the last figure (a
+    converter's extra empty column): drop them down to ``width``."""
     k = 0
     while len(values) - k > width and values[k].blank:
         k += 1
-    return values[k:]
+    end = len(values)
+    while end - k > width and values[end - 1].blank:
+        end -= 1
+    return values[k:end]
+
+
+def _figures_only(values: list[Cell], width: int) -> bool:
+    """A row of exactly the table's figures (blanks allowed, at least one figure)."""
+    return len(values) == width and all(c.blank or c.value is not None for c in values) \
+        and any(not c.blank for c in values)
 
 
 def _new(d: TableDef, table: Table | None) -> PrescribedTable:
@@ -101,13 +112,17 @@ def _read_grid(t: Table, d: TableDef) -> PrescribedTable:
     pt = _new(d, t)
     for r in t.rows:
         i = _label_index(r.cells)
-        if i < 0 or i == len(r.cells) - 1:
+        if i < 0:  # figures whose label the extraction left outside the table: placed by position
+            values = _strip_span_residue(r.cells, width)
+            if _figures_only(values, width):
+                pt.order.append(PrescribedRow("", "", values, r.span))
+            continue
+        if i == len(r.cells) - 1:
             continue
         key = match_row(r.cells[i].text, d)
         values = _strip_span_residue(r.cells[i + 1:], width)
         if key is None:
-            if len(values) == width and all(c.blank or c.value is not None for c in values) \
-                    and any(not c.blank for c in values):
+            if _figures_only(values, width):
                 pt.order.append(PrescribedRow("", r.cells[i].text, values, r.span))
             continue
         _add(pt, PrescribedRow(key, r.cells[i].text, values, r.span), width)
@@ -218,17 +233,66 @@ def place_by_position(pt: PrescribedTable, d: TableDef) -> None:
         i = j
 
 
+_PIECE_GAP = 100  # characters between two pieces of one table: a heading, not a paragraph
+_MARKDOWN_PREFIX = re.compile(r"^\s*(?:#{1,6}|\*\*)\s*")
+
+
+def _pieces(doc, read_tables: list[PrescribedTable], d: TableDef) -> PrescribedTable | None:
+    """A table cut into pieces, one small table per group of rows, each under a heading of its
+    own (what a PDF-to-Markdown converter makes of table 三), read as one: the longest run of
+    consecutive tables that each hold rows of this table only (or, inside a run, only figures
+    whose labels were left between the pieces), no row twice, with no more than a heading
+    between them. Its column headers are the converter's, so none is kept; rows without a
+    label are placed by position, as in any table."""
+    view = view_of(doc)
+    best: list[int] = []
+    run: list[int] = []
+    for i, pt in enumerate(read_tables):
+        keys = set(pt.rows)
+        figures_only = bool(pt.order) and not keys  # a piece whose labels were left in the text
+        joins = (run and (keys or figures_only) and not pt.unreadable
+                 and not keys & {k for j in run for k in read_tables[j].rows}
+                 and len(view[doc.tables[run[-1]].span.end:doc.tables[i].span.start].strip()) <= _PIECE_GAP)
+        if joins:
+            run.append(i)
+        else:
+            run = [i] if keys and not pt.unreadable else []
+        if sum(len(read_tables[j].rows) for j in run) > sum(len(read_tables[j].rows) for j in best):
+            best = list(run)
+    if len(best) < 2:
+        return None
+    merged = _new(d, None)
+    for i in best:
+        merged.rows.update(read_tables[i].rows)
+        merged.order.extend(read_tables[i].order)
+    first, last = doc.tables[best[0]].span, doc.tables[best[-1]].span
+    # the first piece's own heading (its row label, made a heading) belongs to the table too
+    before = view[:first.start].rstrip()
+    line_start = before.rfind("\n") + 1
+    line = _MARKDOWN_PREFIX.sub("", before[line_start:])
+    start = line_start if len(before) - line_start <= _PIECE_GAP and HEADING_START.match(line) else first.start
+    merged.extent = Span(start, last.end)
+    return merged
+
+
 def read(doc, d: TableDef) -> PrescribedTable | None:
     best: PrescribedTable | None = None
     view = view_of(doc)
+    read_tables: list[PrescribedTable] = []
     for t in doc.tables:
         pt = _read_flat(t, d) if t.layout == "cell-per-line-flat" else _read_grid(t, d)
+        read_tables.append(pt)
         if len(pt.rows) + len(pt.unreadable) >= d.min_rows and (best is None or len(pt.rows) > len(best.rows)):
             # header labels may sit in lines just above a table read from aligned columns
             above = view[max(0, t.span.start - 300):t.span.start]
             own = pt.header_text or " ".join(c.text for r in t.rows[:4] for c in r.cells)
             pt.header_text = above + " " + own
             best = pt
+    if best is None or len(best.rows) < len(d.rows):
+        pieces = _pieces(doc, read_tables, d)
+        if pieces is not None and len(pieces.rows) > (len(best.rows) if best else 0) \
+                and len(pieces.rows) >= d.min_rows:
+            best = pieces
     if best is None:
         pt = _read_stream(doc, d)
         if len(pt.rows) + len(pt.unreadable) >= d.min_rows:

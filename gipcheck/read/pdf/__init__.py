@@ -42,7 +42,8 @@ from ..base import Extracted, InputError, Limits, SourceTable
 from . import fonts
 from .chars import _group_lines, _Line, _page_chars
 from .grids import _find_tables, _segments
-from .layout import _merge_tables, _rejoin, _strip_layout
+from .layout import _rejoin, _strip_layout
+from .stitch import merge_tables
 from .ocr import _ocr, _ocr_available
 
 fonts.install()
@@ -147,7 +148,7 @@ def _read(doc: Any, data: bytes, name: str, limits: Limits) -> Extracted:
             xs0 = sorted(ln.x0 for ln in body)
             margins[p] = (xs0[len(xs0) // 10] if len(xs0) >= 10 else xs0[0], max(ln.x1 for ln in body))
     flow_items = [it for items in pages for it in items]
-    flow_items = _merge_tables(_rejoin(flow_items, margins))
+    flow_items = merge_tables(_rejoin(flow_items, margins))
     lines: list[str] = []
     sources: list[dict[str, Any]] = []
     tables: list[SourceTable] = []

@@ -2,7 +2,9 @@
 font's ascent/descent, never a glyph outline), grouped into lines by position."""
 from __future__ import annotations
 
+import math
 import re
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,7 @@ class _Char:
     x1: float
     y0: float  # bottom (PDF y grows upwards)
     y1: float  # top
+    turn: int = 0  # quarter turns of the glyph (1: a quarter turn anticlockwise; 3: clockwise)
 
 
 @dataclass(eq=False)
@@ -67,8 +70,16 @@ def _page_chars(textpage: Any) -> tuple[list[_Char], int]:
         if not ch:
             high = (code, rect.left, rect.right, rect.bottom, rect.top)
             continue
-        out.append(_Char(ch, rect.left, rect.right, rect.bottom, rect.top))
+        out.append(_Char(ch, rect.left, rect.right, rect.bottom, rect.top, _quarter_turns(tp, i)))
     return out, bad
+
+
+def _quarter_turns(tp: Any, i: int) -> int:
+    """How a glyph is turned, in quarter turns: a rotated table cell's text (文字方向 竖排)."""
+    angle = pdfium_c.FPDFText_GetCharAngle(tp, i)
+    if angle < 0.3:  # upright, or the -1 pdfium gives for "unknown"
+        return 0
+    return round(angle / (math.pi / 2)) % 4
 
 
 def _join(a: str, b: str) -> str:
@@ -117,3 +128,54 @@ def _group_lines(chars: list[_Char], page: int) -> list[_Line]:
     return lines
 
 
+
+
+def _columns(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters clustered by horizontal centre, left to right."""
+    cols: list[list[_Char]] = []
+    for c in sorted(chars, key=lambda c: (c.x0 + c.x1) / 2):
+        cx, w = (c.x0 + c.x1) / 2, max(c.x1 - c.x0, 1.0)
+        if cols and abs(cx - (cols[-1][-1].x0 + cols[-1][-1].x1) / 2) <= 0.45 * w:
+            cols[-1].append(c)
+        else:
+            cols.append([c])
+    return cols
+
+
+def _is_vertical_writing(chars: list[_Char], page: int) -> bool:
+    """Upright characters written in columns (竖排, right to left): the characters of a column
+    sit closer together than the columns do. Horizontal text in a narrow cell is the other way
+    round (characters a full em apart, lines further apart), so the pitches tell them apart;
+    a single column reads top to bottom either way."""
+    cols = _columns(chars)
+    if len(cols) < 2 or len(_group_lines(chars, page)) < 2:
+        return False
+    centres = [statistics.median((c.x0 + c.x1) / 2 for c in col) for col in cols]
+    across = [b - a for a, b in zip(centres, centres[1:])]
+    down = []
+    for col in cols:
+        ys = sorted(((c.y0 + c.y1) / 2 for c in col), reverse=True)
+        down.extend(a - b for a, b in zip(ys, ys[1:]))
+    if not down:
+        return False
+    pitch, height = statistics.median(down), statistics.median(c.y1 - c.y0 for c in chars)
+    # a column's characters a line-height apart at most, and closer than the columns are
+    return pitch <= 1.1 * height and pitch < 0.9 * statistics.median(across)
+
+
+def _cell_text(chars: list[_Char], page: int) -> str:
+    """The text of one table cell in reading order: horizontal lines top to bottom; a cell
+    whose glyphs are turned a quarter (bottom-to-top: columns left to right; top-to-bottom:
+    right to left), or upright in columns (竖排), column by column."""
+    turned = [c for c in chars if c.turn in (1, 3)]
+    if len(turned) * 2 > len(chars) >= 2:
+        cols = _columns(turned)
+        if sum(c.turn == 3 for c in turned) * 2 >= len(turned):
+            return "".join(c.ch for col in cols for c in sorted(col, key=lambda c: c.y0))
+        return "".join(c.ch for col in reversed(cols) for c in sorted(col, key=lambda c: -c.y1))
+    if len(chars) >= 4 and _is_vertical_writing(chars, page):
+        return "".join(c.ch for col in reversed(_columns(chars)) for c in sorted(col, key=lambda c: -c.y1))
+    text = ""
+    for ln in _group_lines(chars, page):
+        text = _join(text, ln.text)
+    return text

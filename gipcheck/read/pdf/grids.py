@@ -8,7 +8,7 @@ from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
-from .chars import _Char, _group_lines, _join
+from .chars import _Char, _cell_text
 
 _TOL = 2.0  # points: ruling-line snapping tolerance
 
@@ -22,6 +22,9 @@ class _Table:
     y1: float
     page: int
     pages: list[int] = field(default_factory=list)
+    xs: list[float] = field(default_factory=list)  # column boundaries, left to right
+    # roots[r][c]: the slot (row, column) holding the text of the cell that covers slot (r, c)
+    roots: list[list[tuple[int, int]]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- ruling lines → tables
@@ -208,12 +211,10 @@ def _find_tables(hs: list[tuple[float, float, float]], vs: list[tuple[float, flo
             continue
         rows = [["" for _ in range(nc)] for _ in range(nr)]
         for (r, c), cs in cell_chars.items():
-            text = ""
-            for ln in _group_lines(cs, page):
-                text = _join(text, ln.text)
-            rows[r][c] = text
+            rows[r][c] = _cell_text(cs, page)
         # drop rows that are empty in every cell only when they are spacer rows at the edges
-        tables.append(_Table(rows, x_lo, x_hi, y_lo, y_hi, page, [page]))
+        roots = [[cfind((r, c)) for c in range(nc)] for r in range(nr)]
+        tables.append(_Table(rows, x_lo, x_hi, y_lo, y_hi, page, [page], list(xs), roots))
         used.update(consumed)
     return tables, used
 

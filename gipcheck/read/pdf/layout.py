@@ -1,5 +1,5 @@
 """Page layout: remove running headers, footers and page numbers; re-join lines the layout
-broke inside a sentence (also across a page break); join a table continued on the next page."""
+broke inside a sentence (also across a page break)."""
 from __future__ import annotations
 
 import re
@@ -7,11 +7,11 @@ from typing import Any
 
 from ...lexicon import HEADING_START as _LEXICON_HEADING_START
 from .chars import _Line, _join
-from .grids import _Table
 
 # Sentence-final punctuation (a colon or semicolon at a line end is left to the layout tests).
 _SENTENCE_END = re.compile(r"[。！？!?…]['\"”’」』）)\]】]*$")
 _LEADING_WORD = re.compile(r"[\x21-\x7e]+")
+_NO_LINE_START = re.compile(r"[，。、；：！？）》」』”’%％]+")
 HEADING_START = _LEXICON_HEADING_START  # gipcheck.lexicon: the heading markers, defined once
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－~～·•\s]*\d{1,3}[-—–－~～·•\s]*|[-—–－]?\s*第\s*\d{1,4}\s*页\s*[-—–－]?(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
@@ -78,6 +78,16 @@ def _rejoin(items: list[Any], margins: dict[int, tuple[float, float]]) -> list[A
     return out
 
 
+def _carried_width(text: str) -> float:
+    """The width, in ems, of what a line break cannot split at the start of ``text``: an ASCII
+    word, or one character, with the closing punctuation that may not begin a line (避头点)."""
+    word = _LEADING_WORD.match(text)
+    unit = word.group() if word else text[:1]
+    rest = _NO_LINE_START.match(text, len(unit))
+    unit += rest.group() if rest else ""
+    return sum(0.6 if ch.isascii() else 1.0 for ch in unit)
+
+
 def _continues(a: _Line, b: _Line, margins: dict[int, tuple[float, float]], indented_doc: bool = False) -> bool:
     if HEADING_START.match(b.text):
         return False
@@ -93,12 +103,11 @@ def _continues(a: _Line, b: _Line, margins: dict[int, tuple[float, float]], inde
     _left_a, right_a = margins.get(a_page, (a.x0, a.x1))
     left_b, _right_b = margins.get(b.page, (b.x0, b.x1))
     room = right_a - a_x1
-    if room > 2.0 * em:
-        # a short line ends its paragraph, unless the next line starts with a word (URL,
-        # number) too wide for the room left, which the layout had to carry over
-        word = _LEADING_WORD.match(b.text)
-        if not word or (len(word.group()) * 0.6 + 0.5) * em < room:
-            return False
+    if room > 2.0 * em and (_carried_width(b.text) + 0.5) * em < room:
+        # a short line ends its paragraph, unless the next line starts with what the layout
+        # had to carry over for want of room (a URL, a number, a character and the
+        # punctuation that may not start a line)
+        return False
     if b.x0 > left_b + 1.2 * em:  # an indented line starts a new paragraph
         return False
     if b.page == a_page:
@@ -106,22 +115,3 @@ def _continues(a: _Line, b: _Line, margins: dict[int, tuple[float, float]], inde
         if pitch > 2.3 * a.height or pitch < 0:
             return False
     return True
-
-
-def _merge_tables(items: list[Any]) -> list[Any]:
-    """A table continued at the top of the next page joins its first part."""
-    out: list[Any] = []
-    for it in items:
-        prev = out[-1] if out else None
-        if (isinstance(it, _Table) and isinstance(prev, _Table) and it.page != prev.pages[-1]
-                and len(it.rows[0]) == len(prev.rows[0])):
-            rows = it.rows[1:] if it.rows and prev.rows and it.rows[0] == prev.rows[0] else it.rows
-            prev.rows.extend(rows)
-            prev.pages.extend([it.page] * len(rows))
-            continue
-        if isinstance(it, _Table):
-            it.pages = [it.page] * len(it.rows)
-        out.append(it)
-    return out
-
-
