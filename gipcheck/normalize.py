@@ -73,13 +73,14 @@ class OffsetMap:
     def __len__(self) -> int:
         return self._n
 
-    def _at(self, i: int) -> int:
+    def at(self, i: int) -> int:
+        """``self[i]`` for 0 <= i < len(self), without the slice and range handling (hot paths)."""
         k = bisect_right(self._starts, i) - 1
         return self._bases[k] + self._steps[k] * (i - self._starts[k])
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self._at(j) for j in range(*i.indices(self._n))]
+            return [self.at(j) for j in range(*i.indices(self._n))]
         if i < 0:
             i += self._n
         if not 0 <= i < self._n:
@@ -91,7 +92,7 @@ class OffsetMap:
         return self._bases[k] + self._steps[k] * (i - starts[k])
 
     def __iter__(self):
-        return (self._at(j) for j in range(self._n))
+        return (self.at(j) for j in range(self._n))
 
     def runs(self, lo: int, hi: int):
         """The runs of entries ``lo .. hi-1`` as (first entry, original offset there, step)."""
@@ -188,7 +189,7 @@ class Source:
 
     def orig_offset(self, view_offset: int) -> int:
         view_offset = max(0, min(view_offset, len(self.view)))
-        return self.to_orig[view_offset]
+        return self.to_orig.at(view_offset)
 
     def line_col(self, orig_offset: int) -> tuple[int, int]:
         """1-based (line, column) of an original offset; columns count code points."""

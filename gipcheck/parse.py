@@ -461,7 +461,7 @@ def _heading(src: Source, ln: Line) -> Heading:
     marker_view = marker_view.lstrip("#* \t")
     m_end = m_start + len(marker_view)
     to_orig = src.to_orig  # m_start and m_end - 1 are inside the view: no clamping needed
-    marker_orig = src.original[to_orig[m_start]:to_orig[m_end - 1] + 1] if m_end > m_start else ""
+    marker_orig = src.original[to_orig.at(m_start):to_orig.at(m_end - 1) + 1] if m_end > m_start else ""
     level = _LEVEL[ln.kind]
     digits = _MARKER_PUNCT.sub("", marker_view)
     if level == 5:
