@@ -37,6 +37,16 @@ def test_office_pdf_table_three_reads_as_the_text_does(layout, from_text):
     assert result.facts["tables"]["t3"]["r2"]["total"] == 20  # （二）部分公开, the row the break cut
 
 
+@pytest.mark.parametrize("name", sorted(p.name for p in OFFICE.glob("*.docx")))
+def test_the_word_files_the_pdfs_came_from_read_as_the_text_does(name):
+    pytest.importorskip("docx")
+    stem = name.split("_t3_")[0]
+    text = api.check(FIX / "reports" / f"{stem}.txt")
+    result = api.check(OFFICE / name)
+    assert sorted(f.rule for f in result.findings) == sorted(f.rule for f in text.findings)
+    assert result.facts["tables"]["t3"] == text.facts["tables"]["t3"]
+
+
 @pytest.mark.parametrize("layout", LAYOUTS[:3])
 def test_cells_and_rows_cut_by_a_page_break_are_joined_back(layout):
     pytest.importorskip("pypdfium2")
