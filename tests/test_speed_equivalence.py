@@ -137,3 +137,13 @@ def test_marker_after_space_or_stop_is_the_finditer_one(line):
 
     plain = {m.end() for m in _INLINE_MARKER.finditer(line) if m.end() > 0}
     assert {a for a in range(len(line) + 1) if _after_space_or_stop(line, a)} == plain
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=list("2019年1月3日 -./一〇十0x"), max_size=30))
+def test_a_span_the_date_precheck_skips_holds_no_date(text):
+    from gipcheck.checks.dates import _may_hold_date
+    from gipcheck.cn import DATE_RE
+
+    if not _may_hold_date(text, 0, len(text)):
+        assert DATE_RE.search(text) is None
