@@ -9,7 +9,7 @@ from . import regex_cache as _regex_cache
 _regex_cache.load()  # before any module compiles its patterns: compiled ones come from the cache
 
 from .api import (Lang, Options, Profile, Settings, __version__, check, check_file, check_paths, check_text, options,
-                  parse, run)
+                  parse, parse_text, run)
 from .ast import Document
 from .engine import Selection
 from .model import FileResult, Finding, RunResult, Severity
@@ -19,4 +19,4 @@ Report = FileResult  # the result for one report
 
 __all__ = ["Document", "FileResult", "Finding", "Lang", "Options", "Profile", "Report", "RunResult", "Selection",
            "Settings", "Severity", "UnknownRule", "__version__", "check", "check_file", "check_paths", "check_text",
-           "options", "parse", "run"]
+           "options", "parse", "parse_text", "run"]

@@ -274,9 +274,16 @@ def check_text(text: str, *, profile: Profile | None = None, lang: Lang = "zh", 
 def parse(path_or_text: str | os.PathLike[str]) -> Document:
     """Parse a report (path or text, as :func:`check` tells them apart) into its :class:`~gipcheck.ast.Document`."""
     if names_a_path(path_or_text):
-        extracted = read_path(path_or_text)
-    else:
-        extracted = Extracted(text=str(path_or_text))
+        return _parse_extracted(read_path(path_or_text))
+    return parse_text(str(path_or_text))
+
+
+def parse_text(text: str) -> Document:
+    """Parse report text (never read as a file name, whatever it looks like: ``"/0.0"``)."""
+    return _parse_extracted(Extracted(text=text))
+
+
+def _parse_extracted(extracted: Extracted) -> Document:
     doc, _facts = analyse(extracted, rules())
     return doc
 

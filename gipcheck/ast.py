@@ -198,9 +198,13 @@ class Section:
         return self.heading.level
 
     def walk(self) -> Iterator["Section"]:
-        yield self
-        for c in self.children:
-            yield from c.walk()
+        """This section and its descendants, depth first in document order (a stack, not
+        nested generators: the checks walk the tree many times per report)."""
+        stack = [self]
+        while stack:
+            sec = stack.pop()
+            yield sec
+            stack.extend(reversed(sec.children))
 
     def text(self, doc: "Document") -> str:
         return doc.source.view[self.heading.span.start:self.end]

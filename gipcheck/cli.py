@@ -175,7 +175,11 @@ class Parser(argparse.ArgumentParser):
         super().error(message)
 
 
-def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
+def build_parser(lang: str = "zh", only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, just that subcommand's part (a cold start
+    pays for the one it runs: building all of them, ``review`` and ``serve`` modules with
+    them, cost more than checking a small report). ``gipcheck CMD …`` parses, errs and helps
+    the same with either: a subcommand's usage, help and errors name only its own options."""
     from .i18n import use_language
 
     use_language(lang)  # argparse's own strings (usage:, options, errors) in the same language
@@ -183,8 +187,15 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     Parser.lang = lang
     p = Parser(prog="gipcheck", description=h["prog"])
     p.add_argument("--version", action="version", version=f"gipcheck {api.__version__}", help=h["version"])
-    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    # the metavar argparse writes for all subcommands, also when only one is built: the same usage line
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="{" + ",".join(_SUBPARSERS) + "}")
+    for name, add in _SUBPARSERS.items():
+        if only is None or name == only:
+            add(sub, h, lang)
+    return p
 
+
+def _add_check(sub: argparse._SubParsersAction, h: dict[str, str], lang: str) -> None:
     c = sub.add_parser("check", help=h["check"], description=h["check"])
     c.add_argument("paths", nargs="+", metavar="PATH", help=h["paths"])
     c.add_argument("--format", default="text", choices=sorted(FORMATS), help=h["format"])
@@ -203,6 +214,8 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
 
     c.add_argument("--previous", metavar="FILE", help=h["previous"])
 
+
+def _add_summary(sub: argparse._SubParsersAction, h: dict[str, str], lang: str) -> None:
     sm = sub.add_parser("summary", help=h["summary"], description=h["summary"])
     sm.add_argument("paths", nargs="+", metavar="PATH", help=h["paths"])
     sm.add_argument("--output", "-o", metavar="FILE", required=True, help=h["summary-output"])
@@ -210,10 +223,14 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     sm.add_argument("--previous", metavar="FILE", help=h["previous"])
     _common_options(sm, h)
 
+
+def _add_config(sub: argparse._SubParsersAction, h: dict[str, str], lang: str) -> None:
     cf = sub.add_parser("config", help=h["config-cmd"], description=h["config-cmd"])
     cf.add_argument("path", nargs="?", default=".", help=h["config-path"])
     _common_options(cf, h)
 
+
+def _add_test(sub: argparse._SubParsersAction, h: dict[str, str], lang: str) -> None:
     ts = sub.add_parser("test", help=h["test"], description=h["test"])
     ts.add_argument("paths", nargs="*", metavar="PATH", help=h["test-paths"])
     ts.add_argument("--examples", action="store_true", help=h["examples"])
@@ -221,30 +238,50 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     ts.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules"])
     ts.add_argument("--lang", choices=["zh", "en"], default=lang, help=h["lang"])
 
+
+def _add_rules(sub: argparse._SubParsersAction, h: dict[str, str], lang: str) -> None:
     r = sub.add_parser("rules", help=h["rules-cmd"], description=h["rules-cmd"])
     r.add_argument("--lang", choices=["zh", "en"], default=lang, help=h["lang"])
     r.add_argument("--format", choices=["text", "json"], default="text", help=h["rules-format"])
     r.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules-rules"])
 
+
+def _add_explain(sub: argparse._SubParsersAction, h: dict[str, str], lang: str) -> None:
     e = sub.add_parser("explain", help=h["explain"], description=h["explain"])
     e.add_argument("rule", help=h["rule"])
     e.add_argument("--lang", choices=["zh", "en"], default=lang, help=h["lang"])
     e.add_argument("--rules", action="append", default=[], metavar="FILE", help=h["rules"])
 
+
+def _add_parse(sub: argparse._SubParsersAction, h: dict[str, str], lang: str) -> None:
     pa = sub.add_parser("parse", help=h["parse"], description=h["parse"])
     pa.add_argument("path", help=h["file"])
     pa.add_argument("--format", choices=["tree", "json"], default="tree", help=h["parse-format"])
 
+
+def _add_text(sub: argparse._SubParsersAction, h: dict[str, str], lang: str) -> None:
     t = sub.add_parser("text", help=h["text"], description=h["text"])
     t.add_argument("path", help=h["file"])
     t.add_argument("--raw", action="store_true", help=h["raw"])
     t.add_argument("--normalized", action="store_true", help=argparse.SUPPRESS)  # the default; kept for old scripts
 
-    from . import review, serve  # their own options and help live with them
+
+def _add_review(sub: argparse._SubParsersAction, h: dict[str, str], lang: str) -> None:
+    from . import review  # its own options and help live with it
 
     review.add_parser(sub, lang, _common_options, h)
+
+
+def _add_serve(sub: argparse._SubParsersAction, h: dict[str, str], lang: str) -> None:
+    from . import serve  # its own options and help live with it
+
     serve.add_parser(sub, lang)
-    return p
+
+
+# in the order ``gipcheck --help`` lists them
+_SUBPARSERS = {"check": _add_check, "summary": _add_summary, "config": _add_config, "test": _add_test,
+               "rules": _add_rules, "explain": _add_explain, "parse": _add_parse, "text": _add_text,
+               "review": _add_review, "serve": _add_serve}
 
 
 def _common_options(c: argparse.ArgumentParser, h: dict[str, str]) -> None:
@@ -556,13 +593,27 @@ def _lazy(module: str, args: argparse.Namespace) -> int:
     return importlib.import_module(f"gipcheck.{module}").run_cli(args)
 
 
+def run() -> int:
+    """The program (``gipcheck``, ``python -m gipcheck``): :func:`main` once importing is done,
+    with every object the imports made moved out of the garbage collector's sight
+    (``gc.freeze``). Modules, classes, compiled patterns and the parser live as long as the
+    process; scanning them again in each collection a check triggers, and in the full one at
+    exit, was a sixth of a cold start. Only for a process of its own: ``main`` called by a host
+    program leaves the host's collector alone."""
+    import gc
+
+    gc.freeze()
+    return main()
+
+
 def main(argv: list[str] | None = None) -> int:
     from .i18n import restore
 
     argv = sys.argv[1:] if argv is None else argv
     _UI["lang"] = _help_lang(argv)
     try:
-        args = build_parser(_UI["lang"]).parse_args(argv)
+        command = argv[0] if argv and argv[0] in _SUBPARSERS else None  # else: a top-level option or a mistake
+        args = build_parser(_UI["lang"], only=command).parse_args(argv)
     finally:
         restore()  # argparse is shared with the host program when main() is called as a function
     try:

@@ -70,6 +70,9 @@ def parse_number(text: str) -> float | None:
     t = text.strip().replace(" ", "").replace("−", "-")
     if not t:
         return None
+    if t.isascii() and t.isdigit():  # most cells: what the patterns below would accept as they are
+        v = float(t)
+        return int(v) if v.is_integer() else v
     t = _UNIT.sub("", t)
     if not _AMOUNT.match(t):
         return None

@@ -221,11 +221,16 @@ def find_contact(facts: Facts, view: str, end: int) -> None:
         facts.email = (m.group(0).replace("＠", "@"), Span(m.start(), m.end()))
 
 
+# (?<!\d)((?:19|20)\d\d)\s*年 with the lookbehind after the digits (a fifth digit before them), so
+# that re scans for the literal 1/2 instead of trying a lookbehind at every position
+_YEAR_MENTION = re.compile(r"((?:19|20)\d\d)(?<!\d{5})\s*年")
+
+
 def _year_from_text(view: str) -> tuple[int | None, str | None]:
     m = re.search(rf"({_Y})\s*年度?[^。\n]{{0,16}}?(?:政府信息公开|政务公开)[^。\n]{{0,10}}(?:年度报告|年报)", view)
     if m:
         return _year(m.group(1)), "text"
-    counts = Counter(int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)\s*年", view))
+    counts = Counter(int(y) for y in _YEAR_MENTION.findall(view))
     if counts:
         (best, n), *rest = counts.most_common(2) + [(None, 0)]
         second = rest[0][1] if rest else 0

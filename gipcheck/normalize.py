@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -32,6 +33,7 @@ def fold_width(text: str) -> str:
     """Full-width forms to half-width, 1:1. A regex over the few characters that change is
     several times faster than str.translate over every character of a Chinese text."""
     return _WIDTH_CHARS.sub(lambda m: _WIDTH_MAP[m.group()], text)
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
@@ -71,13 +73,14 @@ class OffsetMap:
     def __len__(self) -> int:
         return self._n
 
-    def _at(self, i: int) -> int:
+    def at(self, i: int) -> int:
+        """``self[i]`` for 0 <= i < len(self), without the slice and range handling (hot paths)."""
         k = bisect_right(self._starts, i) - 1
         return self._bases[k] + self._steps[k] * (i - self._starts[k])
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self._at(j) for j in range(*i.indices(self._n))]
+            return [self.at(j) for j in range(*i.indices(self._n))]
         if i < 0:
             i += self._n
         if not 0 <= i < self._n:
@@ -89,7 +92,7 @@ class OffsetMap:
         return self._bases[k] + self._steps[k] * (i - starts[k])
 
     def __iter__(self):
-        return (self._at(j) for j in range(self._n))
+        return (self.at(j) for j in range(self._n))
 
     def runs(self, lo: int, hi: int):
         """The runs of entries ``lo .. hi-1`` as (first entry, original offset there, step)."""
@@ -177,16 +180,16 @@ class Source:
     def line_starts(self) -> list[int]:
         """Offsets where original lines start (\\n, \\r\\n and lone \\r end a line)."""
         if self._line_starts is None:
-            starts = [0]
             text = self.original
-            for m in re.finditer(r"\r\n|\r|\n", text):
-                starts.append(m.end())
-            self._line_starts = starts
+            if "\r" not in text:  # most texts: the line lengths give the starts
+                self._line_starts = list(accumulate((len(line) + 1 for line in text.split("\n")[:-1]), initial=0))
+            else:
+                self._line_starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
         return self._line_starts
 
     def orig_offset(self, view_offset: int) -> int:
         view_offset = max(0, min(view_offset, len(self.view)))
-        return self.to_orig[view_offset]
+        return self.to_orig.at(view_offset)
 
     def line_col(self, orig_offset: int) -> tuple[int, int]:
         """1-based (line, column) of an original offset; columns count code points."""
@@ -208,8 +211,10 @@ class Source:
         return line, col, end_line, end_col
 
     def original_lines(self) -> list[str]:
-        starts = self.line_starts
         text = self.original
+        if "\r" not in text:
+            return text.split("\n")  # what the loop below gives for \n line ends
+        starts = self.line_starts
         out = []
         for i, s in enumerate(starts):
             e = starts[i + 1] if i + 1 < len(starts) else len(text)

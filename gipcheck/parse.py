@@ -133,9 +133,65 @@ def _build_parser(grammar: str, transformer: Transformer) -> Lark:
         lark.lexer.has_interegular = saved
 
 
+class _Feeder:
+    """Lark's LALR parser fed by a lean loop over Lark's own contextual scanners.
+
+    ``Lark.parse`` spends half its time around the lexing (a generator per token, a line
+    counter, the token constructor's keyword handling). Here each token is matched with the
+    scanner Lark built for the parser's current state, as its contextual lexer does, and fed to
+    Lark's ``ParserState``: the same terminals in the same order, the same parse table and
+    callbacks, so the same lines, in about two thirds of the time. Tokens carry positions but
+    no line/column (nothing reads them). Anything unexpected (a failed match, a grammar whose
+    lexer needs callbacks or ignored terminals) goes to ``Lark.parse``, which raises as it does."""
+
+    def __init__(self, lark: Lark) -> None:
+        from lark.lexer import ContextualLexer
+        from lark.parsers.lalr_parser_state import ParseConf
+
+        self.lark = lark
+        self.scanners: dict[int, list] | None = None
+        frontend = lark.parser
+        lexer = getattr(frontend, "lexer", None)
+        parser = getattr(getattr(frontend, "parser", None), "parser", None)
+        if not isinstance(lexer, ContextualLexer) or parser is None or len(lark.options.start) != 1:
+            return
+        scanners = {state: lx.scanner._mres for state, lx in lexer.lexers.items()}  # builds .callback too
+        if any(lx.callback or lx.ignore_types for lx in lexer.lexers.values()):
+            return
+        self.scanners = scanners
+        self.conf = ParseConf(parser.parse_table, parser.callbacks, lark.options.start[0])
+
+    def parse(self, text: str) -> list[Line]:
+        if self.scanners is None:
+            return self.lark.parse(text)
+        from lark.lexer import Token
+        from lark.parsers.lalr_parser_state import ParserState
+
+        state = ParserState(self.conf, None)
+        stack, feed, scanners, new = state.state_stack, state.feed_token, self.scanners, Token._future_new
+        pos, n = 0, len(text)
+        while pos < n:
+            m = None
+            for rx in scanners[stack[-1]]:
+                m = rx.match(text, pos)
+                if m is not None:
+                    break
+            if m is None or m.end() == pos:
+                return self.lark.parse(text)  # Lark's own error (the grammar is total: not reached)
+            end = m.end()
+            feed(new(m.lastgroup, m.group(), pos, None, None, None, None, end))
+            pos = end
+        return feed(new("$END", "", pos, None, None, None, None, pos), True)
+
+
+@lru_cache(maxsize=1)
+def _feeder() -> _Feeder:
+    return _Feeder(_parser())
+
+
 def lex_lines(view: str) -> list[Line]:
     """Parse the view into typed lines (the view must end with a newline)."""
-    lines: list[Line] = _parser().parse(view)
+    lines: list[Line] = _feeder().parse(view)
     for i, ln in enumerate(lines):
         ln.index = i
         ln.text = view[ln.start:ln.end]
@@ -145,22 +201,22 @@ def lex_lines(view: str) -> list[Line]:
 # -- tables ------------------------------------------------------------------------------------
 
 def _cell(view: str, a: int, b: int) -> Cell:
-    # trim whitespace but keep the span on the text itself
-    while a < b and view[a] in " \t":
-        a += 1
-    while b > a and view[b - 1] in " \t":
-        b -= 1
-    text = view[a:b]
-    return Cell(text, parse_number(text), Span(a, b))
+    # trim spaces and tabs but keep the span on the text itself
+    raw = view[a:b]
+    text = raw.lstrip(" \t")
+    a += len(raw) - len(text)
+    text = text.rstrip(" \t")
+    return Cell(text, parse_number(text), Span(a, a + len(text)))
 
 
 def _split_pipe(view: str, ln: Line) -> list[Cell]:
+    """The cells between the pipes of a row line (str.find, not a loop over characters)."""
     cells: list[Cell] = []
-    a = ln.start
-    for i in range(ln.start, ln.end + 1):
-        if i == ln.end or view[i] == "|":
-            cells.append(_cell(view, a, i))
-            a = i + 1
+    a, end = ln.start, ln.end
+    while (i := view.find("|", a, end)) != -1:
+        cells.append(_cell(view, a, i))
+        a = i + 1
+    cells.append(_cell(view, a, end))
     return cells
 
 
@@ -397,7 +453,6 @@ _LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5}
 _MARKER_PUNCT = re.compile(r"[\s()、.:部分第]")
 _CN_RUN = re.compile(r"[一二三四五六七八九十]+")
 _DIGIT_RUN = re.compile(r"\d+")
-_SPACE = re.compile(r"\s")
 
 
 def _heading(src: Source, ln: Line) -> Heading:
@@ -405,17 +460,18 @@ def _heading(src: Source, ln: Line) -> Heading:
     m_start = ln.start + (len(ln.marker) - len(ln.marker.lstrip(" \t#*")))
     marker_view = marker_view.lstrip("#* \t")
     m_end = m_start + len(marker_view)
-    marker_orig = src.original[src.orig_offset(m_start):src.orig_offset(m_end - 1) + 1] if m_end > m_start else ""
+    to_orig = src.to_orig  # m_start and m_end - 1 are inside the view: no clamping needed
+    marker_orig = src.original[to_orig.at(m_start):to_orig.at(m_end - 1) + 1] if m_end > m_start else ""
     level = _LEVEL[ln.kind]
     digits = _MARKER_PUNCT.sub("", marker_view)
     if level == 5:
         number = _CIRCLED.get(digits[:1])
+        style = "①"
     else:
         number = cn_int(digits)
-    # the style: the marker's punctuation as written (full- vs half-width kept)
-    style = _CN_RUN.sub("一", _DIGIT_RUN.sub("1", _SPACE.sub("", marker_orig)))
-    if level == 5:
-        style = "①"
+        # the style: the marker's punctuation as written (full- vs half-width kept); str.split
+        # drops the same whitespace as \s
+        style = _CN_RUN.sub("一", _DIGIT_RUN.sub("1", "".join(marker_orig.split())))
     body = ln.body.strip().strip("*#").strip()
     cut = _SENT_END.search(body)
     title = body[: cut.start()] if cut else body

@@ -45,7 +45,7 @@ class ResiduePattern:
     each line holding a trigger; ``range`` — one attempt at each position from which a match
     could reach a trigger."""
 
-    __slots__ = ("pattern", "trigger", "plan", "_finder")
+    __slots__ = ("pattern", "trigger", "plan", "_finder", "_firsts")
 
     def __init__(self, pattern: re.Pattern[str], analysis: dict[str, Any] | None = None) -> None:
         """``analysis``: what :meth:`analysis` returned for this pattern (from the cache)."""
@@ -62,6 +62,7 @@ class ResiduePattern:
             # IGNORECASE always: a superset of the pattern's own case rules, inline flags included
             alternatives = "|".join(re.escape(s) for s in sorted(self.trigger.literals, key=len, reverse=True))
             self._finder = re.compile(alternatives, re.IGNORECASE)
+        self._firsts = _first_chars(self.trigger.literals) if self.trigger is not None else None
 
     def analysis(self) -> dict[str, Any]:
         """The plan as plain data, to cache (parsing every pattern is a few ms a run)."""
@@ -90,6 +91,8 @@ class ResiduePattern:
     def trigger_positions(self, text: str) -> Iterator[int]:
         """Every position where one of the trigger literals starts (overlaps included)."""
         assert self._finder is not None
+        if self._firsts is not None and not any(c in text for c in self._firsts):
+            return  # no literal can start anywhere: skip the case-blind search (slow in re)
         search, pos = self._finder.search, 0
         while (t := search(text, pos)) is not None:
             yield t.start()
@@ -175,6 +178,19 @@ class ResidueSet:
                                 found[i].append(p)
                 pos = p + 1
         return [list(rp.finditer(text, found.get(i))) for i, rp in enumerate(self.plans)]
+
+
+def _first_chars(literals: Iterable[str]) -> frozenset[str] | None:
+    """Every character a case-blind match of one of ``literals`` can start with, when that is
+    known exactly: ASCII first characters, where ``re.IGNORECASE`` matches the two cases only
+    (not i, k, s: İ ı, K (Kelvin), ſ match them too). None: no such shortcut."""
+    out: set[str] = set()
+    for lit in literals:
+        c = lit[:1]
+        if not c or not c.isascii() or c.lower() in "iks":
+            return None
+        out.update((c, c.lower(), c.upper()))
+    return frozenset(out)
 
 
 def _uncased(literal: str) -> bool:

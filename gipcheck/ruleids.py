@@ -9,7 +9,6 @@ silently checks nothing. A province's own ids are known once its rule file is lo
 """
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Iterable
 
@@ -51,6 +50,8 @@ def _prefixes(rs: RuleSet) -> set[str]:
 
 
 def suggest(item: str, choices: Iterable[str]) -> str | None:
+    import difflib  # only for a mistake: a cold start needs none of it
+
     found = difflib.get_close_matches(item, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
 

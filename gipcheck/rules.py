@@ -18,9 +18,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .checks.models import validate_params
-from .tables.defs import TableDef, merge as merge_tables
+from .tables.defs import TableDef as PlainTableDef, merge as merge_tables
+from .tables.schema import TableDef
 
-from .ruleset import PROFILES, Check, RuleFileError, RuleSet, Severity, default_files, load_rules  # noqa: F401
+from .ruleset import PROFILES, Check, RuleFileError, RuleSet, Severity, default_files, load_rules, plain  # noqa: F401
 
 
 class Text(BaseModel):
@@ -356,10 +357,10 @@ def _load_rules(files: list[Path]) -> RuleSet:
                     raise RuleFileError(str(path), _line_of(raw, ("tables", i)),
                                         f"tables.{i}.profiles: unknown profile {p!r} (known: {', '.join(PROFILES)})")
             table_defs.append((t, path, _line_of(raw, ("tables", i))))
-    done: list[TableDef] = []
+    done: list[PlainTableDef] = []
     for t, path, line in table_defs:
         try:
-            done = merge_tables(done + [t])
+            done = merge_tables(done + [plain(t)])
         except ValueError as exc:
             raise RuleFileError(str(path), line, f"table {t.extends or t.id}: {exc}") from None
     rs.tables = done
@@ -387,7 +388,7 @@ def _load_rules(files: list[Path]) -> RuleSet:
         spec = registry[c.check]
         _check_supplied(c.message or rs.rules[c.rule].message, c.check, _supplied(spec, builtin), path, line)
         try:
-            params = validate_params(spec.params, c.params) if spec.params else c.params
+            params = validate_params(spec.params, c.params, str(path) in builtin_files) if spec.params else c.params
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])

@@ -25,7 +25,7 @@ class RuleFileError(Exception):
         self.path, self.line, self.en = path, line, message
 
 
-class _Plain:
+class Plain:
     """Attribute access like the validated models the values came from; equal by value."""
 
     def __init__(self, **values: Any) -> None:
@@ -38,7 +38,7 @@ class _Plain:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
 
     # the two pydantic methods callers of the validated models used, so they keep working
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> "_Plain":
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> "Plain":
         import copy
 
         new = copy.deepcopy(self) if deep else copy.copy(self)
@@ -47,7 +47,7 @@ class _Plain:
 
     def model_dump(self) -> dict[str, Any]:
         def dump(v: Any) -> Any:
-            if isinstance(v, _Plain):
+            if isinstance(v, Plain):
                 return v.model_dump()
             if isinstance(v, (list, tuple)):
                 return type(v)(dump(x) for x in v)
@@ -58,19 +58,19 @@ class _Plain:
         return {k: dump(v) for k, v in vars(self).items()}
 
 
-class Text(_Plain):
+class Text(Plain):
     zh: str
     en: str
 
 
-class Example(_Plain):
+class Example(Plain):
     profile: str | None
     fail: str | None
     pass_: str | None
     fail_hex: str | None
 
 
-class RuleEntry(_Plain):
+class RuleEntry(Plain):
     id: str
     name: str
     severity: Severity
@@ -83,7 +83,7 @@ class RuleEntry(_Plain):
     variants: dict[str, Text]
 
 
-class CheckEntry(_Plain):
+class CheckEntry(Plain):
     rule: str
     check: str
     profiles: list[str] | None
@@ -93,7 +93,7 @@ class CheckEntry(_Plain):
     params: dict[str, Any]
 
 
-class ProfileInfo(_Plain):
+class ProfileInfo(Plain):
     id: str
     years: tuple[int, int]
     basis: Text
@@ -105,6 +105,10 @@ PLAIN_CLASSES = {c.__name__: c for c in (Text, Example, RuleEntry, CheckEntry, P
 
 @dataclass
 class Check:
+    """One check entry as it runs: its rule-file entry, the registered function, its validated
+    parameters and where it was written. (A written docstring also spares ``dataclass`` computing
+    one from the signature at import: a cold start pays for every class.)"""
+
     entry: CheckEntry
     func: Any
     params: Any
@@ -113,13 +117,15 @@ class Check:
 
 @dataclass
 class RuleSet:
+    """The rules, profiles, checks, vocabulary and table definitions one run uses."""
+
     rules: dict[str, RuleEntry]
     profiles: dict[str, ProfileInfo]
     checks: list[Check]
     vocabulary: dict[str, Any]
     files: list[str] = field(default_factory=list)
     cross_checks: list[Check] = field(default_factory=list)  # across reports (GIP7, CROSS_REGISTRY)
-    tables: list[Any] = field(default_factory=list)  # table definitions (tables/defs.py TableDef)
+    tables: list[Any] = field(default_factory=list)  # table definitions (plain tables/defs.py TableDef)
     _by_profile: dict[str, list[Check]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _for_checks: tuple[int, int] = field(default=(0, 0), init=False, repr=False, compare=False)
 
@@ -206,14 +212,12 @@ def _trust_shipped(rs: RuleSet) -> None:
 
 
 def _cache_classes() -> dict[str, type]:
+    """The classes a cached rule set may name: all plain, none of them validates anything."""
     from .checks import Params, load_all
-    from .tables import defs
+    from .tables.defs import CLASSES as TABLE_CLASSES
 
     load_all()
-    # the table definitions are still pydantic models (built with model_construct, unvalidated)
-    models = {name: obj for name, obj in vars(defs).items()
-              if isinstance(obj, type) and hasattr(obj, "model_construct") and obj.__module__ == defs.__name__}
-    return {**PLAIN_CLASSES, **Params.classes(), **models}
+    return {**PLAIN_CLASSES, **Params.classes(), **TABLE_CLASSES}
 
 
 def _from_cache(data: Any) -> RuleSet | None:

@@ -53,6 +53,23 @@ def _marker_number(m: re.Match[str]) -> tuple[int, int | None]:
     return level, cn_int(digits) if digits else None
 
 
+def _after_space_or_stop(line: str, a: int) -> bool:
+    """Whether an :data:`_INLINE_MARKER` match of ``line`` ends at ``a`` (> 0), without running
+    it over the whole line. Such a match is a run of spaces and tabs ending at ``a``; as
+    ``finditer`` meets it, it starts where that run starts, or one character later when the
+    run's start fails the lookbehind (the run's own space satisfies it there)."""
+    if a == 0:
+        return False
+    r = a
+    while r > 0 and line[r - 1] in " \t":
+        r -= 1
+    for s in ((r, r + 1) if r < a else (r,)):
+        m = _INLINE_MARKER.match(line, s)
+        if m is not None and m.end() == a:
+            return True
+    return False
+
+
 def _cuts_in_line(line: str, strict: bool = False) -> list[int]:
     """Offsets inside ``line`` where a heading starts.
 
@@ -61,13 +78,12 @@ def _cuts_in_line(line: str, strict: bool = False) -> list[int]:
     is the next one expected at its level, and its text is not a table row's label. ``strict``
     (a paragraph, not a whole flattened body): only markers after a sentence end that continue
     the numbering, e.g. ``(一)主动公开…。(二)依申请公开。…(三)…``."""
-    plain = {m.end() for m in _INLINE_MARKER.finditer(line) if m.end() > 0}
-    cuts: list[int] = []
-    expected = {1: 1, 2: 1}
     first = _ANY_MARKER.match(line)
     first_level = _marker_number(first)[0] if first is not None else None
     if strict and first_level is None:
         return []
+    cuts: list[int] = []
+    expected = {1: 1, 2: 1}
     for m in _ANY_MARKER.finditer(line):
         a = m.start()
         level, number = _marker_number(m)
@@ -80,7 +96,7 @@ def _cuts_in_line(line: str, strict: bool = False) -> list[int]:
             continue
         if _ROW_LABEL.match(line, m.end()):
             continue
-        glued = a not in plain
+        glued = not _after_space_or_stop(line, a)
         if (glued or strict) and number != expected[level]:
             continue
         if strict and (glued or level != first_level):
@@ -113,13 +129,22 @@ def split_inline_headings(src: Source) -> int:
     return len(spans)
 
 
+def _may_hold_signature(line: str) -> bool:
+    """False when neither :data:`_INLINE_SIGNATURE` nor :data:`_INLINE_ATTACHMENT` can match in
+    ``line``: a signature's date ends the line (in 日 or a digit) or comes before 附件/附表/…统计表,
+    and an attachment marker has 附. Skipping such lines saves trying the signature pattern at
+    every position of every long paragraph."""
+    tail = line.rstrip(" \t")
+    return tail.endswith("日") or tail[-1:].isdecimal() or "附" in line or "统计表" in line
+
+
 def split_inline_signature(src: Source) -> int:
     """Give an agency-and-date signature, and an attachment, inside a long line lines of their own."""
     view = src.view
     spans: list[tuple[int, int, str]] = []
     pos = 0
     for line in view.split("\n"):
-        if len(line) >= SIGNATURE_LINE:
+        if len(line) >= SIGNATURE_LINE and _may_hold_signature(line):
             for m in _INLINE_ATTACHMENT.finditer(line):
                 start = pos + m.start()
                 while start > pos and view[start - 1] in " \t":

@@ -55,6 +55,8 @@ def parse_directives(lines: list[str], known: set[str], names: dict[str, str] | 
     open_ranges: list[Directive] = []
     n = len(lines)
     for i, text in enumerate(lines, start=1):
+        if "<!--" not in text:  # every directive starts with it: most lines are skipped in C
+            continue
         for m in DIRECTIVE.finditer(text):
             rules = _rule_list(m.group("rules"), names)
             d = Directive(m.group("kind"), rules, i, m.start() + 1, m.end() + 1)

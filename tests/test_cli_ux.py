@@ -258,3 +258,56 @@ def test_rule_names_work_in_inline_suppressions_and_hidden_findings_are_counted(
     assert r.findings == [] and r.suppressed == 1
     r = gipcheck.check_text("推进信息公开公开。 <!-- gipcheck: disable-line=repeated-wrd -->\n", select=["GIP602", "GIP006"])
     assert sorted(f.rule for f in r.findings) == ["GIP006", "GIP602"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_subcommand_alone_parses_helps_and_errs_as_in_the_whole_parser(lang, capsys):
+    """main() builds only the subcommand it runs (a cold start): its help, its parse and its
+    errors must be those of the parser with every subcommand."""
+    import argparse
+
+    def sub_of(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return action.choices[name]
+
+    whole = cli.build_parser(lang)
+    try:
+        for name in cli._SUBPARSERS:
+            alone = cli.build_parser(lang, only=name)
+            assert sub_of(alone, name).format_help() == sub_of(whole, name).format_help(), name
+            assert list(sub_of(alone, name)._option_string_actions) == list(sub_of(whole, name)._option_string_actions)
+        argv = ["check", str(SEED0), "--format", "json", "--select", "GIP1,GIP4", "-j", "2"]
+        assert vars(cli.build_parser(lang, only="check").parse_args(argv)) == vars(whole.parse_args(argv))
+        errors = []
+        for parser in (whole, cli.build_parser(lang, only="check")):
+            with pytest.raises(SystemExit):
+                parser.parse_args(["check", str(SEED0), "--formt", "json"])
+            errors.append(capsys.readouterr().err)
+        assert errors[0] == errors[1] and "--format" in errors[0]
+    finally:
+        from gipcheck.i18n import restore
+
+        restore()
+
+
+def test_main_in_process_leaves_the_hosts_collector_alone(capsys):
+    """Only the program's own entry (``cli.run``) freezes the import-time objects; ``main``
+    called by a host program must not put the host's objects out of the collector's reach."""
+    import gc
+
+    before = gc.get_freeze_count()
+    code, _, _ = main(capsys, "check", SEED0, "--format", "json")
+    assert code in (0, 1) and gc.get_freeze_count() == before
+
+
+def test_the_program_entry_gives_what_main_gives(tmp_path):
+    """``python -m gipcheck`` (``cli.run``: gc.freeze, then main) prints what main prints."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIPCHECK_")}
+    env["GIPCHECK_CACHE_DIR"] = str(tmp_path)
+    args = ["check", str(SEED0), "--format", "json", "--isolated"]
+    entry = subprocess.run([sys.executable, "-m", "gipcheck", *args], capture_output=True, text=True, env=env,
+                           timeout=300)
+    direct = subprocess.run([sys.executable, "-c", "import sys, gipcheck.cli as c; sys.exit(c.main(sys.argv[1:]))",
+                             *args], capture_output=True, text=True, env=env, timeout=300)
+    assert entry.returncode == direct.returncode and entry.stderr == direct.stderr == ""
+    assert json.loads(entry.stdout) == json.loads(direct.stdout) and json.loads(entry.stdout)["files"][0]["findings"]

@@ -8,14 +8,15 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from . import Field
 
-from ..cross.stage import Batch
-from ..cross.sentences import figures_kept
-from ..cross.summary import ReportSummary
 from . import CrossHit, Params, cross_check
+
+if TYPE_CHECKING:  # the cross stage is imported when a batch runs it, not by every check's rule set
+    from ..cross.stage import Batch
+    from ..cross.summary import ReportSummary
 
 
 def _name(r: ReportSummary) -> str:
@@ -118,6 +119,8 @@ def _pct(x: float) -> str:
 @cross_check("copied_from_previous", CopyParams)
 def copied_from_previous(batch: Batch, p: CopyParams) -> Iterator[CrossHit]:
     """Fires when the report's own text (boilerplate excluded) is largely last year's report."""
+    from ..cross.sentences import figures_kept
+
     template = batch.template(p.template_min_agencies)
     for r, prev in batch.pairs():
         sh = batch.shared(r, prev, template)

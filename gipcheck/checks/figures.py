@@ -66,12 +66,22 @@ def _rx(p: str) -> re.Pattern[str]:
     return re.compile(p)
 
 
+# a whole number, not the tail of a longer one or a decimal: ``(?<![\d.])\d+`` written to start
+# with the digit, so that re scans for digits in C instead of trying a lookbehind at every
+# position (3× faster on a report; the same matches)
+_NUMBER = r"\d(?<![\d.]\d)\d*"
+
+
 def _figure_rx(p: BreakdownParams) -> re.Pattern[str]:
-    return _rx(rf"(?<![\d.])(?P<n>\d+)\s*(?P<u>{p.units})(?![\d%])")
+    return _rx(rf"(?P<n>{_NUMBER})\s*(?P<u>{p.units})(?![\d%])")
 
 
 _SHARE = re.compile(r"\s*[,，]?\s*(?:占|约占)?\s*(?:比例|比重)?\s*(?:为)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%")
 _SENTENCE_END = "。\n"
+
+
+_BRACKETED = re.compile(r"\([^()]*\)|（[^（）]*）")
+_LEAD = re.compile(r"\s*[,:]?\s*")
 
 
 def _parts(text: str, a: int, b: int, p: BreakdownParams) -> list[Part] | None:
@@ -81,7 +91,7 @@ def _parts(text: str, a: int, b: int, p: BreakdownParams) -> list[Part] | None:
     if _rx(p.compare).search(seg) or _rx(p.total_cue).search(seg):
         return None
     # figures inside brackets qualify a part ("(含…3条)"): blank them out
-    blanked = re.sub(r"\([^()]*\)|（[^（）]*）", lambda m: " " * len(m.group(0)), seg)
+    blanked = _BRACKETED.sub(lambda m: " " * len(m.group(0)), seg) if "(" in seg or "（" in seg else seg
     out, prev = [], 0
     for m in _figure_rx(p).finditer(blanked):
         share = _SHARE.match(blanked, m.end())
@@ -135,9 +145,19 @@ def _sentence_start(text: str, pos: int) -> int:
 
 # the figure a 其中 refers to: the last one before it, with at most a short noun after it
 # ("共发布348条信息，其中"), and at most a sentence end in between ("…1913条。其中，")
-_BEFORE_INTRO = r"(?<![\d.])(?P<n>\d+)\s*(?P<u>{units})(?P<noun>[\u4e00-\u9fff“”\"]{{0,8}})\s*[,:]?\s*(?:。\s*)?(?P<paren>\()?\s*$"
+_BEFORE_INTRO = r"(?P<n>" + _NUMBER + r")\s*(?P<u>{units})(?P<noun>[\u4e00-\u9fff“”\"]{{0,8}})\s*[,:]?\s*(?:。\s*)?(?P<paren>\()?\s*$"
 # "在…主动公开的1913条政府信息中，…": the total named at the head of its own list
-_HEAD_TOTAL = r"(?<![\d.])(?P<n>\d+)\s*(?P<u>{units})[^,。;:\d]{{0,10}}中\s*[,:]"
+_HEAD_TOTAL = r"(?P<n>" + _NUMBER + r")\s*(?P<u>{units})[^,。;:\d]{{0,10}}中\s*[,:]"
+
+
+def _breakdowns(ctx: Context, p: BreakdownParams) -> list[Breakdown]:
+    """:func:`find_breakdowns` of the body, once per document and parameters (GIP406 and GIP407
+    both need them)."""
+    key = ("breakdowns", repr(p))
+    got = ctx.doc.cache.get(key)
+    if got is None:
+        got = ctx.doc.cache[key] = find_breakdowns(ctx.doc.body_text(), p)
+    return got
 
 
 def find_breakdowns(text: str, p: BreakdownParams) -> list[Breakdown]:
@@ -151,8 +171,7 @@ def find_breakdowns(text: str, p: BreakdownParams) -> list[Breakdown]:
         if not tm:
             continue
         intro_end = im.end()
-        lead = re.match(r"\s*[,:]?\s*", text[intro_end:])
-        seg_start = intro_end + (lead.end() if lead else 0)
+        seg_start = _LEAD.match(text, intro_end).end()  # (it always matches; no copy of the rest of the text)
         if tm.group("paren"):
             close = text.find(")", seg_start)
             if close == -1 or "(" in text[seg_start:close] or "。" in text[seg_start:close]:
@@ -163,13 +182,36 @@ def find_breakdowns(text: str, p: BreakdownParams) -> list[Breakdown]:
         b = _collect(text, tm, seg_start, seg_end, p)
         if b is not None:
             out.append(b)
-    head_rx = _rx(_HEAD_TOTAL.format(units=p.units))
-    for hm in head_rx.finditer(text):
+    for hm in _head_totals(text, p):
         seg_start = hm.end()
         seg_end = _clause_end(text, seg_start, "。\n")
         b = _collect(text, hm, seg_start, seg_end, p)
         if b is not None:
             out.append(b)
+    return out
+
+
+_HEAD_END = re.compile(r"中\s*[,:]")
+_CLAUSE_STOPS = ",。;:"
+
+
+def _head_totals(text: str, p: BreakdownParams) -> list[re.Match[str]]:
+    """``_HEAD_TOTAL``'s matches in ``text``, as its ``finditer`` gives them.
+
+    A match holds none of ``,。;:`` but the ``,``/``:`` it ends with, right after its 中; so each
+    one lies in the clause that ends at an occurrence of ``中\s*[,:]``, and is the leftmost
+    match searched from that clause's start. Searching only there spares trying the pattern
+    at every digit of the text (the units are rule-file data: with a stop in them, the plain
+    scan)."""
+    head_rx = _rx(_HEAD_TOTAL.format(units=p.units))
+    if any(c in p.units for c in _CLAUSE_STOPS):
+        return list(head_rx.finditer(text))
+    out = []
+    for end in _HEAD_END.finditer(text):
+        start = max(text.rfind(c, 0, end.start()) for c in _CLAUSE_STOPS) + 1
+        m = head_rx.search(text, start, end.end())
+        if m is not None:
+            out.append(m)
     return out
 
 
@@ -226,9 +268,12 @@ def _collect(text: str, tm: re.Match[str], seg_start: int, seg_end: int, p: Brea
     return Breakdown(total, unit, Span(tm.start("n"), tm.end("n")), parts, complete)
 
 
+_TOPIC_END = re.compile(r"[\s,，。:：;；]")
+
+
 def _topic(title: str) -> str:
     """A heading's own words: flattened web text may run the first sentence into it."""
-    return re.split(r"[\s,，。:：;；]", title.strip(), maxsplit=1)[0][:24]
+    return _TOPIC_END.split(title.strip(), maxsplit=1)[0][:24]
 
 
 def _common(a: str, b: str, least: int = 4) -> str:
@@ -250,8 +295,11 @@ def section_breakdowns(ctx: Context, p: BreakdownParams) -> list[Breakdown]:
     groups: list[list[Section]] = [doc.sections] + [s.children for s in doc.all_sections()]
     for siblings in groups:
         for s1, s2 in zip(siblings, siblings[1:]):
-            t1, t2 = _topic(s1.heading.title), _topic(s2.heading.title)
-            if not (_rx(p.total_section).search(t1) and _rx(p.category_section).search(t2)):
+            t1 = _topic(s1.heading.title)
+            if not _rx(p.total_section).search(t1):
+                continue
+            t2 = _topic(s2.heading.title)
+            if not _rx(p.category_section).search(t2):
                 continue
             topic = _common(t1, t2)
             if len(topic) < 4:
@@ -309,7 +357,7 @@ def text_breakdown(ctx: Context, p: BreakdownParams) -> list[Hit]:
     text = ctx.doc.body_text()
     hits: list[Hit] = []
     seen: set[tuple[int, int]] = set()
-    for b in find_breakdowns(text, p) + section_breakdowns(ctx, p):
+    for b in _breakdowns(ctx, p) + section_breakdowns(ctx, p):
         s = sum(x.n for x in b.parts)
         if not (s > b.total or (b.complete and s != b.total)):
             continue
@@ -349,6 +397,12 @@ def _table_rows(ctx: Context, table_id: str, pattern: str) -> tuple[str, set[flo
     return label, {v for v in t[label].values() if v is not None}, None
 
 
+@lru_cache(maxsize=1)
+def _default_breakdown() -> BreakdownParams:
+    """GIP406's breakdown parameters (the defaults), made once: building Params walks the class."""
+    return BreakdownParams()
+
+
 @check("text_table_2008", TextTableParams)
 def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
     """Fires when the figures the text states for a statistics-table row match none of its cells.
@@ -358,7 +412,7 @@ def text_table_2008(ctx: Context, p: TextTableParams) -> list[Hit]:
     is not compared, and the row fires only when no statement agrees with the table, at the
     first one."""
     body = ctx.doc.body_text()
-    parts = {(x.start, x.end) for b in find_breakdowns(body, BreakdownParams()) for x in b.parts}
+    parts = {(x.start, x.end) for b in _breakdowns(ctx, _default_breakdown()) for x in b.parts}
     in_tables = [(t.span.start, t.span.end) for t in ctx.doc.tables]
     stated: dict[str, tuple[set[float], list[re.Match[str]]]] = {}
     for fig in p.figures:

@@ -90,16 +90,31 @@ def _matches(patterns: Iterable[str], text: str) -> bool:
     return any(_rx(p).search(text) for p in patterns)
 
 
+_SENTENCE_PUNCT = re.compile(r"[。;,!?]")
+
+
 def _folded_headings(ctx: Context) -> list[tuple[Heading, str]]:
     cache = ctx.doc.cache
     if "headings" not in cache:
         cache["headings"] = [(h, _fold(h.title or h.text)) for h in ctx.doc.headings]
+        # folding keeps 。 and ",": a paragraph holding one is no short line, without folding it
         cache["short_paras"] = [(p.span, t) for p in ctx.doc.paragraphs
-                                if len(t := _fold(p.text)) <= 30 and not re.search(r"[。;,!?]", t)]
+                                if "。" not in p.text and "," not in p.text
+                                and len(t := _fold(p.text)) <= 30 and not _SENTENCE_PUNCT.search(t)]
     return cache["headings"]
 
 
 def find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
+    """The heading (or short plain line) that holds the item, once per document and item:
+    GIP102 and GIP103 both look for each prescribed section."""
+    key = ("section", tuple(p.headings), tuple(p.not_in), p.top_level, p.plain_lines)
+    cache = ctx.doc.cache
+    if key not in cache:
+        cache[key] = _find_section(ctx, p)
+    return cache[key]
+
+
+def _find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
     headings = _folded_headings(ctx)
     cache = ctx.doc.cache
     if "top" not in cache:

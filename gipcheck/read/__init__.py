@@ -9,7 +9,6 @@ import errno
 import importlib
 import os
 import stat
-import zipfile
 from io import BytesIO
 from pathlib import Path
 
@@ -37,6 +36,8 @@ def detect_format(data: bytes, name: str) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .doc, .wps, .xls
         return "office"
     if head.startswith(b"PK\x03\x04"):
+        import zipfile  # only for a ZIP (Word) file: a text report's cold start needs none of it
+
         try:
             with zipfile.ZipFile(BytesIO(data)) as zf:
                 names = set(zf.namelist())

@@ -45,6 +45,8 @@ def rule_meta(rs: "RuleSet", lang: str = "zh") -> dict[str, RuleMeta]:
 
 @dataclass
 class ReportContext:
+    """What every reporter is told besides the results: language, colour, the rules' texts."""
+
     lang: str = "zh"  # zh | en
     color: bool = False
     rules: dict[str, RuleMeta] = field(default_factory=dict)

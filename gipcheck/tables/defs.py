@@ -1,4 +1,4 @@
-"""Table definitions as data (``rules/tables/*.yaml``), validated by pydantic when the rules load.
+"""Table definitions as data (``rules/tables/*.yaml``), as the tables stage and checks use them.
 
 A definition names a table's rows and columns (key, label, the patterns that recognise the label
 as written), which cells may be blank or negative, and its identities written as equations over
@@ -11,139 +11,97 @@ those keys:
 
 ``a..b`` is every key from ``a`` to ``b`` in the definition's order. A file given with ``--rules``
 may add a whole table of its own or ``extends:`` a built-in one with more rows or identities.
+
+The classes here are plain (the rule set is cached as their data, and checking a report needs
+no pydantic); a rule file's ``tables:`` are validated by :mod:`gipcheck.tables.schema` on a
+cache miss and turned into these. The functions below read only attributes, so the schema's
+validators use them too.
 """
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from functools import lru_cache
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from ..ruleset import Plain, Text as Name
 
-
-def _compiles(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc}): {pattern!r}") from None
-    return pattern
+Side = tuple[str, ...]
 
 
-Regex = Annotated[str, AfterValidator(_compiles)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-
-class Name(_Model):
-    zh: str
-    en: str
-
-
-class RowDef(_Model):
-    key: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
+class RowDef(Plain):
+    key: str
     label: str  # the prescribed label, as users read it in messages
-    label_en: str | None = None
-    short: str | None = None  # a short name for equations in messages (本年新收)
-    short_en: str | None = None
-    match: Regex | None = None  # regex on the folded label as written; default: the label itself
-    aliases: list[Regex] = Field(default_factory=list)
-    after: str | None = None  # in an ``extends`` entry: insert after this row (default: at the end)
+    label_en: str | None
+    short: str | None  # a short name for equations in messages (本年新收)
+    short_en: str | None
+    match: str | None  # regex on the folded label as written; default: the label itself
+    aliases: list[str]
+    after: str | None  # in an ``extends`` entry: insert after this row (default: at the end)
 
     def patterns(self) -> list[str]:
         return [self.match or re.escape(self.label)] + list(self.aliases)
 
 
-class ColumnDef(_Model):
-    key: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
+class ColumnDef(Plain):
+    key: str
     label: str
-    label_en: str | None = None
-    match: Regex | None = None  # regex on the folded header text
-    signed: bool = False  # may be negative (本年增/减)
-    required: bool = False  # blank where the row has figures is an error (a 总计)
+    label_en: str | None
+    match: str | None  # regex on the folded header text
+    signed: bool  # may be negative (本年增/减)
+    required: bool  # blank where the row has figures is an error (a 总计)
 
 
-_TERM = r"[A-Za-z][A-Za-z0-9_]*"
-_SIDE = re.compile(rf"^\s*(?:sum\(\s*(?P<a>{_TERM})\s*\.\.\s*(?P<b>{_TERM})\s*\)|(?P<terms>{_TERM}(?:\s*\+\s*{_TERM})*))\s*$")
-
-
-def _side(text: str) -> tuple[str, ...] | tuple[str, str, str]:
-    m = _SIDE.match(text)
-    if not m:
-        raise ValueError(f"cannot read {text!r}: write keys joined by +, or sum(first..last)")
-    if m.group("a"):
-        return ("..", m.group("a"), m.group("b"))
-    return tuple(t.strip() for t in m.group("terms").split("+"))
-
-
-class IdentityDef(_Model):
+class IdentityDef(Plain):
     expr: str  # "r7 = sum(r1..r6_3)", "new + carry_in = r7 + carry_out", "cumulative >= year"
-    group: str = "sums"  # the check entry that runs it picks identities by group (GIP404 sums, GIP405 balance)
-    what: Name | None = None  # message text; placeholders {row} {col} {total} {lhs_names} {rhs_names}
-    exhaustive: bool = True  # the parts are all there is: a sum below the total is an error, else a warning
-    overlapping: bool = False  # the parts may overlap (one item in two channels): only part <= total
+    group: str  # the check entry that runs it picks identities by group (GIP404 sums, GIP405 balance)
+    what: Name | None  # message text; placeholders {row} {col} {total} {lhs_names} {rhs_names}
+    exhaustive: bool  # the parts are all there is: a sum below the total is an error, else a warning
+    overlapping: bool  # the parts may overlap (one item in two channels): only part <= total
 
-    @model_validator(mode="after")
-    def _parses(self) -> "IdentityDef":
-        self.parsed()
-        return self
-
-    def parsed(self) -> tuple[str, tuple, tuple]:
-        m = re.match(r"^(?P<l>[^=<>]+?)\s*(?P<op>=|>=|<=)\s*(?P<r>[^=<>]+)$", self.expr.strip())
-        if not m:
-            raise ValueError(f"identity {self.expr!r}: write LEFT = RIGHT (or >=, <=)")
-        return m.group("op"), _side(m.group("l")), _side(m.group("r"))
+    def parsed(self) -> tuple[str, Side, Side]:
+        return parse_identity(self.expr)
 
 
-class BlockDef(_Model):
+class BlockDef(Plain):
     """One block of table 二 (第二十条第…项): its caption, column and row labels."""
 
-    title: Regex
-    columns: list[Regex]
-    rows: list[Regex]
-    signed: list[Regex] = Field(default_factory=list)
+    title: str
+    columns: list[str]
+    rows: list[str]
+    signed: list[str]
 
 
-class FamilyDef(_Model):
+class FamilyDef(Plain):
     """How a 2008-era table nests rows: a row "其中：1.…" and the numbered rows after it are the
     parts of the row before; the identity parent = sum(parts) holds per column."""
 
-    intro: Regex = r"^其中"
-    child: Regex = r"^\d+[.、]"
-    catch_all: Regex = r"其他|其它"
-    overlapping_parents: list[Regex] = Field(default_factory=list)
-    what: Name = Name.model_construct(zh="“{total}”（{col}）应为各分项之和 {sum}（{expr}）",
-                      en="'{total}' ({col}) should be the sum of its parts, {sum} ({expr})")
+    intro: str
+    child: str
+    catch_all: str
+    overlapping_parents: list[str]
+    what: Name
 
 
-class TableDef(_Model):
-    id: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")  # required unless ``extends``
-    profiles: list[str] | None = None
-    extends: str | None = None  # add rows/identities to a table defined elsewhere
-    reader: Literal["rows", "groups", "blocks", "stats-2008"] = "rows"
-    name: Name | None = None
-    rows: list[RowDef] = Field(default_factory=list)
-    columns: list[ColumnDef] = Field(default_factory=list)
-    identities: list[IdentityDef] = Field(default_factory=list)
-    min_rows: int = 4  # rows recognised before a table counts as this one
-    blank_reads_as_zero: bool = True
+class TableDef(Plain):
+    id: str | None  # required unless ``extends``
+    profiles: list[str] | None
+    extends: str | None  # add rows/identities to a table defined elsewhere
+    reader: Literal["rows", "groups", "blocks", "stats-2008"]
+    name: Name | None
+    rows: list[RowDef]
+    columns: list[ColumnDef]
+    identities: list[IdentityDef]
+    min_rows: int  # rows recognised before a table counts as this one
+    blank_reads_as_zero: bool
     # reader "groups" (table 四): the header words that identify it; one row of len(rows)×len(columns) figures
-    header: list[Regex] = Field(default_factory=list)
+    header: list[str]
     # reader "blocks" (table 二)
-    blocks: list[BlockDef] = Field(default_factory=list)
+    blocks: list[BlockDef]
     # reader "stats-2008": which labels make a statistics table, how its rows nest, its column roles
-    row_hints: list[Regex] = Field(default_factory=list)
-    families: FamilyDef | None = None
-    year_column: Regex = r"(19|20)\d\d|本年|本期"
-    cumulative_column: Regex = r"累计"
-
-    @model_validator(mode="after")
-    def _keys_known(self) -> "TableDef":
-        if self.extends is None:
-            if self.id is None or self.name is None:
-                raise ValueError("a table needs an id and a name (zh, en), or extends: the id of one")
-            check_identities(self)
-        return self
+    row_hints: list[str]
+    families: FamilyDef | None
+    year_column: str
+    cumulative_column: str
 
     def row_keys(self) -> list[str]:
         return [r.key for r in self.rows]
@@ -158,6 +116,35 @@ class TableDef(_Model):
         return next((c for c in self.columns if c.key == key), None)
 
 
+CLASSES: dict[str, type] = {c.__name__: c for c in (RowDef, ColumnDef, IdentityDef, BlockDef, FamilyDef, TableDef)}
+
+_TERM = r"[A-Za-z][A-Za-z0-9_]*"
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(an equation, one side of it): compiled on first use, not when a check module is imported."""
+    side = re.compile(rf"^\s*(?:sum\(\s*(?P<a>{_TERM})\s*\.\.\s*(?P<b>{_TERM})\s*\)|(?P<terms>{_TERM}(?:\s*\+\s*{_TERM})*))\s*$")
+    return re.compile(r"^(?P<l>[^=<>]+?)\s*(?P<op>=|>=|<=)\s*(?P<r>[^=<>]+)$"), side
+
+
+def _side(text: str) -> Side:
+    m = _patterns()[1].match(text)
+    if not m:
+        raise ValueError(f"cannot read {text!r}: write keys joined by +, or sum(first..last)")
+    if m.group("a"):
+        return ("..", m.group("a"), m.group("b"))
+    return tuple(t.strip() for t in m.group("terms").split("+"))
+
+
+def parse_identity(expr: str) -> tuple[str, Side, Side]:
+    """(operator, left side, right side) of an identity; a side is its keys or ("..", first, last)."""
+    m = _patterns()[0].match(expr.strip())
+    if not m:
+        raise ValueError(f"identity {expr!r}: write LEFT = RIGHT (or >=, <=)")
+    return m.group("op"), _side(m.group("l")), _side(m.group("r"))
+
+
 def expand(side: tuple, order: list[str]) -> list[str]:
     """The keys of one side of an identity, ranges expanded in the definition's order."""
     if len(side) == 3 and side[0] == "..":
@@ -166,20 +153,22 @@ def expand(side: tuple, order: list[str]) -> list[str]:
     return list(side)
 
 
-def terms_axis(d: TableDef, ident: IdentityDef) -> tuple[str, list[str], list[str]]:
+def terms_axis(d: Any, ident: Any) -> tuple[str, list[str], list[str]]:
     """(axis, left keys, right keys): axis "rows" when the terms are row keys (checked in every
     column), "columns" when they are column keys (checked in every row)."""
-    op, left, right = ident.parsed()
-    for axis, order in (("rows", d.row_keys()), ("columns", d.col_keys())):
+    op, left, right = parse_identity(ident.expr)
+    row_keys, col_keys = [r.key for r in d.rows], [c.key for c in d.columns]
+    for axis, order in (("rows", row_keys), ("columns", col_keys)):
         names = [t for side in (left, right) for t in (side[1:] if side[:1] == ("..",) else side)]
         if names and all(n in order for n in names):
             return axis, expand(left, order), expand(right, order)
     raise ValueError(f"identity {ident.expr!r}: its keys must all be row keys or all column keys of table {d.id}"
-                     f" (rows: {', '.join(d.row_keys()) or '-'}; columns: {', '.join(d.col_keys()) or '-'})")
+                     f" (rows: {', '.join(row_keys) or '-'}; columns: {', '.join(col_keys) or '-'})")
 
 
-def check_identities(d: TableDef) -> None:
-    for kind, keys in (("row", d.row_keys()), ("column", d.col_keys())):
+def check_identities(d: Any) -> None:
+    """No key defined twice, and every identity's keys on one axis of ``d`` (a model or a TableDef)."""
+    for kind, keys in (("row", [r.key for r in d.rows]), ("column", [c.key for c in d.columns])):
         dup = sorted({k for k in keys if keys.count(k) > 1})
         if dup:
             raise ValueError(f"{kind} key {dup[0]!r} is defined twice")

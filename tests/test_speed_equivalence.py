@@ -1,0 +1,149 @@
+"""The fast paths of the hot loop give exactly what the plain ones give.
+
+Speed work (issue 12) replaced a few plain calls with equivalent cheaper ones: Lark fed by a
+lean loop over its own contextual scanners, number patterns written to start with the digit,
+literal pre-checks before regexes. Each is checked here against the plain form, on the
+fixtures and on generated text, so that a later edit cannot make them drift apart.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+parse_mod = importlib.import_module("gipcheck.parse")  # `gipcheck.parse` the attribute is api.parse
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# characters that make every kind of line: markers, keys, pipes, digits, brackets, dates
+_ALPHABET = list("一二三四五六七八九十()（）、.:：|#* \t\n0123456789年月日第部分①②索引号发布机构成文〔〕号附件表统计公开申请条件")
+
+
+def _views() -> list[str]:
+    import gipcheck
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "seeds").glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "real").glob("*.txt"))[:20]]
+    return [gipcheck.parse(t).view for t in texts]
+
+
+def test_feeder_gives_larks_own_lines_on_the_fixtures():
+    feeder = parse_mod._feeder()
+    assert feeder.scanners is not None  # the fast path is in use, not the fallback
+    for view in _views():
+        assert feeder.parse(view) == parse_mod._parser().parse(view)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=40), max_size=12))
+def test_feeder_gives_larks_own_lines_on_any_text(lines):
+    view = "\n".join(lines) + "\n"
+    assert parse_mod._feeder().parse(view) == parse_mod._parser().parse(view)
+
+
+_DIGITS = st.text(alphabet=list("0123456789.条件 ,x中其"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DIGITS)
+def test_digit_first_number_pattern_is_the_lookbehind_one(text):
+    from gipcheck.checks.figures import _NUMBER
+
+    plain = re.compile(r"(?<![\d.])(?P<n>\d+)\s*(?P<u>条|件)")
+    fast = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<u>条|件)")
+    assert [m.span("n") for m in plain.finditer(text)] == [m.span("n") for m in fast.finditer(text)]
+
+
+def _parse_number_plain(text: str):
+    """cn.parse_number before its all-digits shortcut (the reference)."""
+    from gipcheck.cn import _AMOUNT, _UNIT
+
+    t = text.strip().replace(" ", "").replace("−", "-")
+    if not t:
+        return None
+    t = _UNIT.sub("", t)
+    if not _AMOUNT.match(t):
+        return None
+    v = float(t.replace(",", ""))
+    return int(v) if v.is_integer() and "." not in t else v
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(alphabet=list("0123456789 ,.-−+件元%"), max_size=12), st.from_regex(r"\d{1,400}", fullmatch=True)))
+def test_parse_number_shortcut_is_the_plain_reading(text):
+    from gipcheck.cn import parse_number
+
+    got, want = parse_number(text), _parse_number_plain(text)
+    assert got == want and type(got) is type(want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("ab| \t1"), max_size=30))
+def test_split_pipe_cells_are_the_character_loop_ones(line):
+    from gipcheck.ast import Line
+
+    view = "x\n" + line + "\n"
+    ln = Line("row", 2, 2 + len(line), line)
+    want, a = [], ln.start
+    for i in range(ln.start, ln.end + 1):  # the loop _split_pipe replaced
+        if i == ln.end or view[i] == "|":
+            b, c = i, a
+            while c < b and view[c] in " \t":
+                c += 1
+            while b > c and view[b - 1] in " \t":
+                b -= 1
+            want.append((view[c:b], c, b))
+            a = i + 1
+    assert [(c.text, c.span.start, c.span.end) for c in parse_mod._split_pipe(view, ln)] == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("0129 年x"), max_size=30))
+def test_year_mention_pattern_is_the_lookbehind_one(text):
+    from gipcheck.facts import _YEAR_MENTION
+
+    assert _YEAR_MENTION.findall(text) == re.findall(r"(?<!\d)((?:19|20)\d\d)\s*年", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("ab\n\r 年"), max_size=40))
+def test_line_starts_and_lines_are_the_regex_ones(text):
+    from gipcheck.normalize import Source
+
+    src = Source(original=text, view=text, to_orig=None)  # type: ignore[arg-type]
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    lines = [text[s:(starts[i + 1] if i + 1 < len(starts) else len(text))].rstrip("\r\n")
+             for i, s in enumerate(starts)]
+    assert src.line_starts == starts
+    assert src.original_lines() == lines
+
+
+def test_ascii_letters_match_only_their_two_cases_case_blind_but_i_k_s():
+    """residue._first_chars relies on it: under re.IGNORECASE no character outside ASCII
+    matches an ASCII letter, except for i, k and s (İ ı, the Kelvin sign, ſ)."""
+    import string
+    import sys
+
+    beyond_ascii = "".join(map(chr, range(128, sys.maxunicode + 1)))
+    matched = {c for c in string.ascii_lowercase if re.search(re.escape(c), beyond_ascii, re.IGNORECASE)}
+    assert matched <= set("iks")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=list("一二十() \t。.;、甲1"), max_size=30))
+def test_marker_after_space_or_stop_is_the_finditer_one(line):
+    from gipcheck.segment import _INLINE_MARKER, _after_space_or_stop
+
+    plain = {m.end() for m in _INLINE_MARKER.finditer(line) if m.end() > 0}
+    assert {a for a in range(len(line) + 1) if _after_space_or_stop(line, a)} == plain
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=list("2019年1月3日 -./一〇十0x"), max_size=30))
+def test_a_span_the_date_precheck_skips_holds_no_date(text):
+    from gipcheck.checks.dates import _may_hold_date
+    from gipcheck.cn import DATE_RE
+
+    if not _may_hold_date(text, 0, len(text)):
+        assert DATE_RE.search(text) is None
