@@ -435,7 +435,7 @@ def _cross_report(files: list[str], settings: Settings | Options | None,
     if previous is not None:
         popts = settings if isinstance(settings, Options) else resolve_settings(str(previous), settings)
         prev = check_file(previous, dataclasses.replace(popts, cross=True)).summary
-    return settings, CrossReportCheck(first.extra_rules, prev)
+    return settings, CrossReportCheck(first.extra_rules, prev, len(files))
 
 
 def run(paths: Iterable[str | os.PathLike[str]], settings: Settings | Options | None = None, *,

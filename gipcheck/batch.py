@@ -55,6 +55,26 @@ class BatchCheck(Protocol):
     def finish(self, summaries: Sequence[tuple[str, Any]]) -> Mapping[str, list[Finding]]: ...
 
 
+def _prefetch(checks: tuple[BatchCheck, ...]) -> threading.Thread | None:
+    """Run the checks' optional ``prefetch()`` (importing what ``finish`` will need) in a thread of
+    this process while the workers check files, so it is not a serial step after the last file.
+    Started only once the workers exist: a fork while another thread imports could copy a held lock."""
+    hooks = [c.prefetch for c in checks if callable(getattr(c, "prefetch", None))]
+    if not hooks:
+        return None
+
+    def go() -> None:
+        for hook in hooks:
+            try:
+                hook()
+            except Exception:  # only a head start: finish() imports what it needs itself
+                pass
+
+    thread = threading.Thread(target=go, name="gipcheck-prefetch", daemon=True)
+    thread.start()
+    return thread
+
+
 _MESSAGES = {
     "zh": "gipcheck 检查此文件时出错（{error}），此文件未能检查；其他文件照常检查",
     "en": "gipcheck failed on this file ({error}); it was not checked, the other files were",
@@ -121,11 +141,14 @@ def default_workers() -> int:
 
 
 def _warm() -> None:
-    """Build the parser and the converters once here, so forked workers start with them."""
+    """Build the parser, the converters and GIP602's word segmenter once here, so forked workers
+    start with them (each building its own costs every worker the same CPU again)."""
     from . import api
+    from .checks.text import segmenter
 
     try:
         api.check_text("一、概述\n2020年\n")
+        segmenter()
     except Exception:  # only a head start: a worker that needs them builds them itself
         pass
 
@@ -250,6 +273,8 @@ def run(jobs: Iterable[Job], *, workers: int = 1, executor: Executor | None = No
         own.append(process_pool(workers))
         executor = own[-1]
     it = iter(jobs)
+    prefetching: threading.Thread | None = None
+    started = False
     try:
         if executor is None:
             results: Iterator[tuple[FileResult, tuple[Any, ...]]] = (work(job, checks) for job in it)
@@ -261,6 +286,8 @@ def run(jobs: Iterable[Job], *, workers: int = 1, executor: Executor | None = No
             results = _ordered(it, checks, executor, window or max(8, 4 * workers) * chunk,
                                restart if own else None, chunk=chunk)
         for fr, sums in results:
+            if own and not started:  # the first result: every worker has been forked
+                started, prefetching = True, _prefetch(checks)
             if checks:
                 fail_on[fr.path] = fr.fail_on
                 for i, s in enumerate(sums):
@@ -271,6 +298,8 @@ def run(jobs: Iterable[Job], *, workers: int = 1, executor: Executor | None = No
         for ex in own:
             ex.shutdown(wait=True, cancel_futures=True)
     if checks:
+        if prefetching is not None:
+            prefetching.join()
         yield from _finish(checks, summaries, fail_on)
 
 

@@ -250,15 +250,23 @@ def test_damaged_sre_code_in_the_cache_is_refused(tmp_path: Path, monkeypatch) -
     assert re.compile(r"a(b)c").match("abc")
 
 
-def test_jieba_never_reads_a_dictionary_cache_someone_else_wrote(tmp_path: Path, monkeypatch) -> None:
-    """jieba loads its cache with marshal: a jieba.cache that is not this user's own is not used."""
-    from gipcheck.checks.text import _jieba_cache_dir
+def test_jieba_never_reads_or_writes_a_dictionary_cache(tmp_path: Path, monkeypatch) -> None:
+    """jieba's own dictionary cache is marshal, unsafe to load from a shared directory: the
+    segmenter reads jieba's dict.txt itself, so a planted jieba.cache is never loaded and none is written."""
+    import marshal
+
+    from gipcheck import words
 
     monkeypatch.setenv("GIPCHECK_CACHE_DIR", str(tmp_path))
-    assert _jieba_cache_dir(cache) == str(tmp_path)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     planted = tmp_path / "jieba.cache"
     planted.write_bytes(b"\xe3planted")
     os.chmod(planted, 0o666)
-    other = _jieba_cache_dir(cache)
-    assert other != str(tmp_path) and not (Path(other) / "jieba.cache").exists()
-    assert oct(Path(other).stat().st_mode & 0o777) == oct(0o700)
+
+    def refuse(*_a, **_k):
+        raise AssertionError("marshal.load called")
+
+    monkeypatch.setattr(marshal, "load", refuse)
+    assert list(words.tokenizer().cut("公开公开栏")) == ["公开", "公开栏"]
+    assert planted.read_bytes() == b"\xe3planted"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jieba.cache"]

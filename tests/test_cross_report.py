@@ -221,3 +221,20 @@ def test_api_run_merges_cross_report_findings_into_their_files():
     assert "GIP702" in by_name["2024_pingtanzonghe.txt"] and len(run.files) == 2
     alone = api.run([REAL / "2023_pingtanzonghe.txt", REAL / "2024_pingtanzonghe.txt"], jobs=1, cross_report=False)
     assert not [g for f in alone.files for g in f.findings if g.rule.startswith("GIP7")]
+
+
+def test_copy_findings_are_bounded_by_max_reports():
+    """A report sharing its text with more reports than GIP704's max_reports gets that many findings
+    (those it shares most with), the last naming how many more there were."""
+    own = ("全年公开低保、特困供养和临时救助对象名单共计12批次，按季度公开救助资金发放情况和养老机构评估结果。"
+           "我局在每个乡镇民政办设立了公开栏，每月更新一次救助对象的变动情况，接受群众监督。"
+           "针对群众关心的养老服务补贴，我局编写了办事指南并在政务服务网同步发布。")
+    texts = {"copy.txt": f"某县民政局2023年政府信息公开工作年度报告\n一、总体情况\n{own}\n"}
+    for year in range(2014, 2022):  # one other agency's eight years, all with the same text
+        texts[f"other{year}.txt"] = f"某市民政局{year}年政府信息公开工作年度报告\n一、总体情况\n{own}\n"
+    results = [api.check_extracted(Extracted(text=t), name, OPTS) for name, t in texts.items()]
+    api.cross_check(results, OPTS)
+    found = [f for f in results[0].findings if f.rule == "GIP704"]
+    assert len(found) == 5
+    assert sum("另有 3 份其他单位的报告" in f.message for f in found) == 1
+    assert all("另有" not in f.message for r in results[1:] for f in r.findings if f.rule == "GIP704")

@@ -5,6 +5,8 @@ its validated parameters, and yields :class:`CrossHit` objects about one report 
 """
 from __future__ import annotations
 
+import heapq
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Iterator
 
@@ -149,6 +151,9 @@ class OtherCopyParams(CopyParams):
     # MinHash LSH threshold for candidate pairs: two reports of similar length sharing 30% of
     # their own sentences have a Jaccard similarity of about 0.18
     candidate_jaccard: float = Field(0.15, gt=0, lt=1)
+    # findings per report: the reports it shares most with; the others are counted in the last one's
+    # message (a text passed round a whole system would otherwise give each copy hundreds of findings)
+    max_reports: int = Field(5, ge=1)
 
 
 @cross_check("copied_from_other", OtherCopyParams)
@@ -156,6 +161,8 @@ def copied_from_other(batch: Batch, p: OtherCopyParams) -> Iterator[CrossHit]:
     """Fires when passages are shared nearly verbatim with another agency's report in the run."""
     template = batch.template(p.template_min_agencies)
     judged = {x.path for x in batch.judged()}
+    best: dict[str, _Best] = {}
+    seq = 0
     for a, b in batch.lookalikes(template, p.candidate_jaccard):
         for r, other in _later_first(a, b):
             if r.path not in judged:
@@ -163,17 +170,56 @@ def copied_from_other(batch: Batch, p: OtherCopyParams) -> Iterator[CrossHit]:
             sh = batch.shared(r, other, template, other_own_only=True)
             if sh.own_chars < p.min_chars or sh.share < p.threshold:
                 continue
-            shared, where = sh.copied, sh.where
-            names_zh = names_en = ""
-            if other.agency and r.agency and other.agency not in r.agency and other.agency in r.text():
-                names_zh = f"，文中还出现了“{other.agency}”的名称"
-                names_en = f", and the text names '{other.agency}'"
-            zh, en = _passages(r, shared, other, where, p.passages)
-            yield CrossHit(r.path, r.place(min(shared)).as_tuple(), {
-                "share": _pct(sh.share), "other": _name(other), "other_agency": other.agency,
-                "shared": sh.copied_chars, "own": sh.own_chars,
-                "names": names_zh, "names_en": names_en, "passages": zh, "passages_en": en,
-            })
+            best.setdefault(r.path, _Best(p.max_reports)).add(sh.share, seq, other.path)
+            seq += 1
+    for path, kept in best.items():
+        r = batch.by_path[path]
+        others = kept.others()
+        for k, other_path in enumerate(others):
+            more = kept.dropped if k == len(others) - 1 else 0
+            yield _other_hit(batch, r, batch.by_path[other_path], template, p, more)
+
+
+@dataclass
+class _Best:
+    """The ``size`` other reports a report shares most with (ties: the first found), and how many
+    more there were: a few numbers a report, whatever the run holds."""
+
+    size: int
+    heap: list[tuple[float, int, str]] = field(default_factory=list)  # (share, -order, path): worst first
+    dropped: int = 0
+
+    def add(self, share: float, order: int, path: str) -> None:
+        item = (share, -order, path)
+        if len(self.heap) < self.size:
+            heapq.heappush(self.heap, item)
+            return
+        self.dropped += 1
+        if item > self.heap[0]:
+            heapq.heapreplace(self.heap, item)
+
+    def others(self) -> list[str]:
+        """The kept reports in the order they were found."""
+        return [path for _share, _order, path in sorted(self.heap, key=lambda x: -x[1])]
+
+
+def _other_hit(batch: Batch, r: ReportSummary, other: ReportSummary, template: frozenset[int],
+               p: OtherCopyParams, more: int) -> CrossHit:
+    sh = batch.shared(r, other, template, other_own_only=True)
+    shared, where = sh.copied, sh.where
+    names_zh = names_en = ""
+    if other.agency and r.agency and other.agency not in r.agency and other.agency in r.text():
+        names_zh = f"，文中还出现了“{other.agency}”的名称"
+        names_en = f", and the text names '{other.agency}'"
+    more_zh = f"；另有 {more} 份其他单位的报告也与本报告大量相同，未逐一列出" if more else ""
+    more_en = f"; {more} more reports of other agencies share much of it too (not listed)" if more else ""
+    zh, en = _passages(r, shared, other, where, p.passages)
+    return CrossHit(r.path, r.place(min(shared)).as_tuple(), {
+        "share": _pct(sh.share), "other": _name(other), "other_agency": other.agency,
+        "shared": sh.copied_chars, "own": sh.own_chars,
+        "names": names_zh, "names_en": names_en, "passages": zh, "passages_en": en,
+        "more": more_zh, "more_en": more_en,
+    })
 
 
 def _later_first(a: ReportSummary, b: ReportSummary) -> list[tuple[ReportSummary, ReportSummary]]:

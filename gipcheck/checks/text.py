@@ -118,38 +118,11 @@ _SEGMENTER = None
 
 
 def segmenter():
-    """jieba's tokenizer, built on first use (about a second or two: it loads a 350,000-word
-    dictionary) and kept; its prefix-dictionary cache goes in gipcheck's cache directory."""
+    """jieba's tokenizer over a compact copy of its dictionary (:mod:`gipcheck.words`), built on
+    first use (a fifth of a second) and kept; a process that forks workers may build it first."""
     global _SEGMENTER
     if _SEGMENTER is None:
-        import logging
+        from ..words import tokenizer
 
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        tok = jieba.Tokenizer()
-        from .. import cache
-
-        tok.tmp_dir = _jieba_cache_dir(cache)
-        tok.initialize()
-        _SEGMENTER = tok
+        _SEGMENTER = tokenizer()
     return _SEGMENTER
-
-
-def _jieba_cache_dir(cache) -> str:
-    """Where jieba keeps its dictionary cache: gipcheck's cache directory when the file there is
-    this user's own (jieba reads it with marshal), else a private new directory — never the
-    system's shared temporary directory, where anyone could have left a jieba.cache."""
-    import os
-    import tempfile
-
-    d = cache.directory()
-    if d is not None:
-        try:
-            d.mkdir(parents=True, exist_ok=True, mode=0o700)
-            existing = d / "jieba.cache"
-            if not existing.exists() or cache._trusted(existing):
-                return str(d)
-        except OSError:
-            pass
-    return tempfile.mkdtemp(prefix="gipcheck-jieba-")  # mode 0700, ours alone

@@ -8,9 +8,10 @@ MinHash LSH (datasketch), so ten thousand reports compare in minutes, not hours.
 from __future__ import annotations
 
 import traceback
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ..model import Finding
 from .summary import ReportSummary
@@ -24,6 +25,7 @@ class Batch:
     reports: list[ReportSummary]
     previous: dict[str, str] = field(default_factory=dict)  # path → the path of its previous report
     _template: dict[int, frozenset[int]] = field(default_factory=dict)
+    _own: dict[tuple[int, str], array] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_path = {r.path: r for r in self.reports}
@@ -62,10 +64,15 @@ class Batch:
             self._template[min_agencies] = _shared_by(self.reports, min_agencies)
         return self._template[min_agencies]
 
-    def own(self, r: ReportSummary, template: frozenset[int]) -> list[int]:
-        """Indexes of the report's own sentences: neither built-in boilerplate nor batch template."""
-        s = r.sentences
-        return [i for i in range(len(s)) if not r.template[i] and s.key[i] not in template]
+    def own(self, r: ReportSummary, template: frozenset[int]) -> array:
+        """Indexes of the report's own sentences: neither built-in boilerplate nor batch template.
+        Kept for the run (a few hundred bytes a report): GIP704 asks again for every candidate pair."""
+        key = (id(template), r.path)  # the templates themselves are kept in _template: ids stay theirs
+        found = self._own.get(key)
+        if found is None:
+            s = r.sentences
+            found = self._own[key] = array("I", (i for i in range(len(s)) if not r.template[i] and s.key[i] not in template))
+        return found
 
     def shared(self, r: ReportSummary, other: ReportSummary, template: frozenset[int],
                other_own_only: bool = False) -> "Shared":
@@ -89,11 +96,14 @@ class Batch:
         return {r.sentences.key[i] for i in self.own(r, template)}
 
     def lookalikes(self, template: frozenset[int], threshold: float,
-                   num_perm: int = 64) -> Iterator[tuple[ReportSummary, ReportSummary]]:
+                   num_perm: int = 32) -> Iterator[tuple[ReportSummary, ReportSummary]]:
         """Pairs of reports of different agencies whose own sentences overlap (MinHash LSH).
 
         Each report queries the index before it is added, so every pair is found once and no
-        MinHash is kept: the index's bands (a few KB a report) are all that stays."""
+        MinHash is kept: the index's bands are all that stays. With 32 permutations and the low
+        threshold of GIP704, datasketch picks 9 bands of one row: a pair at the threshold is found
+        83% of the time (64 permutations gave 32 bands of two rows: 65%, and four times the memory,
+        about 5 KB a report); every candidate is then compared exactly."""
         if len({r.agency_key for r in self.reports if r.agency_key}) < 2:
             return
         signed = [r for r in self.reports if r.agency_key]
@@ -118,7 +128,7 @@ class Batch:
                 continue
             m = MinHash(num_perm=num_perm, hashfunc=int, permutations=perm, scheme=scheme)
             m.update_batch(keys)
-            for other in lsh.query(m):
+            for other in sorted(lsh.query(m)):  # a set of paths: its order changes with the hash seed
                 o = self.by_path[other]
                 if o.agency_key != r.agency_key:
                     yield (o, r) if o.path < r.path else (r, o)
@@ -140,22 +150,32 @@ def _shared_by(reports: list[ReportSummary], min_agencies: int) -> frozenset[int
                 if len(owners[k]) < min_agencies:
                     owners[k].add(r.agency_key or r.path)
         return frozenset(k for k, v in owners.items() if len(v) >= min_agencies)
+    return _shared_by_sorting(reports, min_agencies, np)
+
+
+def _shared_by_sorting(reports: list[ReportSummary], min_agencies: int, np: Any) -> frozenset[int]:
+    """:func:`_shared_by` for a big batch: every (key, agency) of the run in two flat arrays, sorted
+    once. Two flat arrays, not one array a report, so nothing small is left behind in the heap."""
     ids: dict[str, int] = {}
-    keys, who = [], []
+    keys, who = array("q"), array("q")
     for r in reports:
-        k = np.unique(np.frombuffer(r.sentences.key, dtype=np.int64)) if len(r.sentences) else np.empty(0, np.int64)
-        keys.append(k)
-        who.append(np.full(len(k), ids.setdefault(r.agency_key or r.path, len(ids)), dtype=np.int64))
+        keys.extend(r.sentences.key)
+        who.extend(array("q", [ids.setdefault(r.agency_key or r.path, len(ids))]) * len(r.sentences))
     if not keys:
         return frozenset()
-    pairs = np.unique(np.stack([np.concatenate(keys), np.concatenate(who)], axis=1), axis=0)
-    uk, counts = np.unique(pairs[:, 0], return_counts=True)
+    k, w = np.frombuffer(keys, dtype=np.int64), np.frombuffer(who, dtype=np.int64)
+    order = np.lexsort((w, k))
+    k, w = k[order], w[order]
+    del order
+    first = np.ones(len(k), dtype=bool)  # the first row of each (key, agency)
+    first[1:] = (k[1:] != k[:-1]) | (w[1:] != w[:-1])
+    uk, counts = np.unique(k[first], return_counts=True)
     return frozenset(uk[counts >= min_agencies].tolist())
 
 
 @dataclass
 class Shared:
-    own: list[int]  # indexes of the report's own sentences
+    own: Sequence[int]  # indexes of the report's own sentences
     copied: list[int]  # those the other report has too
     own_chars: int
     copied_chars: int
@@ -226,6 +246,16 @@ class CrossReportCheck:
 
     extra_rules: tuple[str, ...] = ()
     previous: ReportSummary | None = None
+    reports: int = 0  # how many reports the run has (0: not known)
+
+    def prefetch(self) -> None:
+        """Import the look-alike search's libraries (numpy, datasketch, scipy: most of a second)
+        while the workers still check files, when the run is big enough to need them."""
+        if self.reports > SMALL_BATCH:
+            try:
+                import datasketch  # noqa: F401
+            except ImportError:  # no [batch] extra: every pair is compared instead
+                pass
 
     def summarize(self, result: Any) -> ReportSummary | None:
         summary, result.summary = result.summary, None
