@@ -32,8 +32,8 @@ FIXTURES = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt")) + \
 # out files, writing results, the cross-report stage: the serial part) apart from its workers' (the
 # parallel part), to the file GIPCHECK_BENCH_CPU names
 _MAIN = ("import os, resource, sys\n"
-         "from gipcheck.cli import main\n"
-         "try:\n    code = main(sys.argv[1:])\n"
+         "from gipcheck.cli import run\n"  # the program's own entry, as `gipcheck` runs it (gc.freeze and all)
+         "try:\n    code = run()\n"
          "finally:\n"
          "    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
          "    with open(os.environ['GIPCHECK_BENCH_CPU'], 'w') as f:\n"
