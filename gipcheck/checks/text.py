@@ -80,8 +80,13 @@ def repeated_word(ctx: Context, p: RepeatParams) -> list[Hit]:
     skip = _table_spans(ctx)
     legit = set(p.reduplications)
     hits: list[Hit] = []
+    header_chars: frozenset[str] | None = None
     for m in _compile(p.pattern).finditer(text):
         if any(a <= m.start() < b for a, b in skip):
+            continue
+        if header_chars is None:
+            header_chars = _table_header_chars(ctx)
+        if _header_fragment(text, m.start(), header_chars):
             continue
         unit = m.group(1)
         if unit in legit or any(_compile(c).fullmatch(unit) for c in p.constructions):
@@ -95,6 +100,31 @@ def repeated_word(ctx: Context, p: RepeatParams) -> list[Hit]:
 
 
 _CLAUSE_END = re.compile(r"[。;:!?,、\s()“”《》\"']")
+_SENTENCE_PUNCT = re.compile(r"[。;:!?,，；：]")
+
+
+def _table_header_chars(ctx: Context) -> frozenset[str]:
+    """The characters of the profile's table headers (结果维持, 尚未审结, 总计, 未经复议直接起诉…)."""
+    tables = getattr(ctx.facts, "tables", None)
+    chars: set[str] = set()
+    for d in (tables.defs.values() if tables is not None else ()):
+        labels = [c.label for c in d.columns] + list(d.header)
+        if d.reader == "groups":
+            labels += [r.label for r in d.rows]
+        for label in labels:
+            chars.update(label)
+    return frozenset(chars)
+
+
+def _header_fragment(text: str, pos: int, header_chars: frozenset[str]) -> bool:
+    """A short line made of table header words only, a PDF's column headers read line by line
+    (结果结果其他尚未 / 总计总计): no sentence, so no word written twice."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    line = text[a:b if b >= 0 else len(text)].strip()
+    if not line or len(line) > 30 or _SENTENCE_PUNCT.search(line):
+        return False
+    return all(ch in header_chars for ch in line if "\u4e00" <= ch <= "\u9fff")
 
 
 def _whole_words(text: str, start: int, n: int) -> bool:
