@@ -196,7 +196,7 @@ _CLAUSE_STOPS = ",。;:"
 
 
 def _head_totals(text: str, p: BreakdownParams) -> list[re.Match[str]]:
-    """``_HEAD_TOTAL``'s matches in ``text``, as its ``finditer`` gives them.
+    r"""``_HEAD_TOTAL``'s matches in ``text``, as its ``finditer`` gives them.
 
     A match holds none of ``,。;:`` but the ``,``/``:`` it ends with, right after its 中; so each
     one lies in the clause that ends at an occurrence of ``中\s*[,:]``, and is the leftmost
