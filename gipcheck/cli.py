@@ -618,10 +618,7 @@ def main(argv: list[str] | None = None) -> int:
         restore()  # argparse is shared with the host program when main() is called as a function
     try:
         return COMMANDS[args.command](args)
-    except UnknownRule as exc:
-        print(f"gipcheck: {exc.message(_UI['lang'])}", file=sys.stderr)
-        return 2
-    except ConfigError as exc:
+    except (UnknownRule, ConfigError) as exc:
         print(f"gipcheck: {exc.message(_UI['lang'])}", file=sys.stderr)
         return 2
     except RuleFileError as exc:
