@@ -37,14 +37,15 @@ _DATE_ONLY = re.compile(rf"^\s*(?:{DATE_RE.pattern})\s*$")
 
 
 class _Lines(Transformer):
-    """Turn each line rule into a :class:`Line` (tokens carry their own offsets)."""
+    """Turn each line rule into a :class:`Line` (tokens carry their own offsets). A line's
+    LINE or ROW token ends with its newline: the line ends before it."""
 
     def _heading(self, kind: str, children: list[Token]) -> Line:
-        marker = children[0]
-        body = children[1] if len(children) > 1 else None
-        end = body.end_pos if body is not None else marker.end_pos
-        return Line(kind, marker.start_pos, end, "", str(marker), str(body or ""),
-                    body.start_pos if body is not None else marker.end_pos)
+        marker, rest = children[0], children[-1]
+        if len(children) > 1:
+            body, end = str(rest)[:-1], rest.end_pos - 1
+            return Line(kind, marker.start_pos, end, "", str(marker), body, rest.start_pos)
+        return Line(kind, marker.start_pos, marker.end_pos, "", str(marker), "", marker.end_pos)
 
     def h1(self, c): return self._heading("h1", c)
     def h2(self, c): return self._heading("h2", c)
@@ -59,11 +60,13 @@ class _Lines(Transformer):
 
     def row(self, c):
         t = c[0]
-        return Line("row", t.start_pos, t.end_pos, "", "", str(t), t.start_pos)
+        text = str(t)[:-1]
+        return Line("row", t.start_pos, t.end_pos - 1, text, "", text, t.start_pos)
 
     def para(self, c):
         t = c[0]
-        return Line("para", t.start_pos, t.end_pos, "", "", str(t), t.start_pos)
+        text = str(t)[:-1]
+        return Line("para", t.start_pos, t.end_pos - 1, text, "", text, t.start_pos)
 
     def start(self, c):
         return c
@@ -72,9 +75,11 @@ class _Lines(Transformer):
 _LARK_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 
 
-def grammar_text() -> str:
-    """grammars/report.lark with the shared definitions of :mod:`gipcheck.lexicon` filled in."""
-    grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
+def grammar_text(grammar: str | None = None) -> str:
+    """grammars/report.lark (or another grammar's text) with the shared definitions of
+    :mod:`gipcheck.lexicon` filled in."""
+    if grammar is None:
+        grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
     fills = {"FRONT_MATTER_KEYS": "|".join(map(re.escape, FRONT_MATTER_KEYS))}
     fills.update({f"H{i}_MARKER": getattr(lexicon, f"H{i}_MARKER") for i in range(1, 6)})
     for name, value in fills.items():
@@ -194,8 +199,12 @@ def lex_lines(view: str) -> list[Line]:
     lines: list[Line] = _feeder().parse(view)
     for i, ln in enumerate(lines):
         ln.index = i
-        ln.text = view[ln.start:ln.end]
+        if ln.kind not in _WHOLE_LINE:
+            ln.text = view[ln.start:ln.end]
     return lines
+
+
+_WHOLE_LINE = {"para", "row"}  # their text is set by the transformer: the whole line
 
 
 # -- tables ------------------------------------------------------------------------------------

@@ -147,3 +147,63 @@ def test_a_span_the_date_precheck_skips_holds_no_date(text):
 
     if not _may_hold_date(text, 0, len(text)):
         assert DATE_RE.search(text) is None
+
+
+# -- the grammar's newline-carrying tokens (LINE, ROW) type lines as the plain grammar did -------
+
+def _plain_line_parser():
+    """The grammar before its line tokens took their newline (kept in tests/fixtures), with the
+    transformer it had: the reference for what every line is."""
+    from lark import Lark, Transformer
+
+    from gipcheck.ast import Line
+
+    class Plain(Transformer):
+        def _heading(self, kind, c):
+            marker = c[0]
+            body = c[1] if len(c) > 1 else None
+            end = body.end_pos if body is not None else marker.end_pos
+            return Line(kind, marker.start_pos, end, "", str(marker), str(body or ""),
+                        body.start_pos if body is not None else marker.end_pos)
+
+        def h1(self, c): return self._heading("h1", c)
+        def h2(self, c): return self._heading("h2", c)
+        def h3(self, c): return self._heading("h3", c)
+        def h4(self, c): return self._heading("h4", c)
+        def h5(self, c): return self._heading("h5", c)
+        def meta(self, c): return self._heading("meta", c)
+        def docnum(self, c): return Line("docnum", c[0].start_pos, c[0].end_pos, "", "", str(c[0]), c[0].start_pos)
+        def row(self, c): return Line("row", c[0].start_pos, c[0].end_pos, "", "", str(c[0]), c[0].start_pos)
+        def para(self, c): return Line("para", c[0].start_pos, c[0].end_pos, "", "", str(c[0]), c[0].start_pos)
+        def start(self, c): return c
+
+    text = parse_mod.grammar_text((FIXTURES / "report_before_newline_tokens.lark").read_text(encoding="utf-8"))
+    lark = Lark(text, parser="lalr", lexer="contextual", maybe_placeholders=False, transformer=Plain())
+
+    def lines(view):
+        out = lark.parse(view)
+        for i, ln in enumerate(out):
+            ln.index, ln.text = i, view[ln.start:ln.end]
+        return out
+    return lines
+
+
+_PLAIN = []
+
+
+def _plain(view):
+    if not _PLAIN:
+        _PLAIN.append(_plain_line_parser())
+    return _PLAIN[0](view)
+
+
+def test_lines_are_the_plain_grammars_on_the_fixtures():
+    for view in _views():
+        assert parse_mod.lex_lines(view) == _plain(view)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=40), max_size=12))
+def test_lines_are_the_plain_grammars_on_any_text(lines):
+    view = "\n".join(lines) + "\n"
+    assert parse_mod.lex_lines(view) == _plain(view)
