@@ -72,6 +72,8 @@ _UNITS = tuple(sorted(_UNIT.pattern[1:-2].split("|"), key=len, reverse=True))
 
 def _strip_unit(t: str) -> str:
     """``_UNIT.sub("", t)``: one trailing unit off, without trying the pattern at every position."""
+    if not t.endswith(_UNITS):  # one call in C for the usual case: a label, no unit
+        return t
     for u in _UNITS:
         if t.endswith(u):
             return t[:-len(u)]
