@@ -189,13 +189,10 @@ def join_broken_title(src: Source, search_lines: int = 12) -> bool:
     (``政府信息公开年报``) is not half of a title."""
     view = src.view
     lines = view.split("\n")
-    offsets = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
     seen = 0
+    at = 0  # where line i starts (the loop stops within the first few lines: no table of all)
     for i, line in enumerate(lines[:-1]):
+        start, at = at, at + len(line) + 1
         s = line.strip()
         if not s:
             continue
@@ -218,8 +215,8 @@ def join_broken_title(src: Source, search_lines: int = 12) -> bool:
         elif not REPORT_TITLE.search(s + nxt):
             continue
         # cut the newline (and the indentation of the second line)
-        a = offsets[i] + len(line.rstrip())
-        b = offsets[i + 1] + (len(lines[i + 1]) - len(lines[i + 1].lstrip()))
+        a = start + len(line.rstrip())
+        b = at + (len(lines[i + 1]) - len(lines[i + 1].lstrip()))
         src.edit([(a, b, "")])
         return True
     return False
