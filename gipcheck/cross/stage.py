@@ -176,6 +176,9 @@ class Batch:
                     else:
                         holders.append(i)
         del first
+        agency = [r.agency_key for r in signed]
+        for k in [k for k, holders in more.items() if all(agency[j] == agency[holders[0]] for j in holders)]:
+            del more[k]  # one agency's own text over the years: never shared with another agency
         found: dict[int, set[int]] = defaultdict(set)  # report → the later reports of its pairs
         for i, r in enumerate(signed):
             keys, length = r.sentences.key, r.sentences.length
@@ -186,17 +189,17 @@ class Batch:
             if not shared_keys:
                 continue
             total = sum(w.values())
-            rest = sum(w[k] for k in shared_keys)  # what keys no other report has can never share
+            rest = sum(w[k] for k in shared_keys)  # keys no other agency has can never be shared
             if rest < min_share * total * (1 - 1e-9):
                 continue
             shared_keys.sort(key=lambda k: (len(more[k]), k))  # rarest first
-            mine = signed[i].agency_key
+            mine = agency[i]
             for k in shared_keys:
                 if rest < min_share * total * (1 - 1e-9):
                     break  # the keys left cannot make the share on their own
                 rest -= w[k]
                 for j in more[k]:
-                    if j != i and signed[j].agency_key != mine:
+                    if agency[j] != mine:
                         found[min(i, j)].add(max(i, j))
         for i in sorted(found):
             a = signed[i]
