@@ -71,6 +71,8 @@ def parse_number(text: str) -> float | None:
     if not t:
         return None
     if t.isascii() and t.isdigit():  # most cells: what the patterns below would accept as they are
+        if len(t) <= 15:
+            return int(t)  # what float() then int() gives below 2**53
         v = float(t)
         return int(v) if v.is_integer() else v
     t = _UNIT.sub("", t)

@@ -141,9 +141,7 @@ def run_checks(doc: Document, facts: Facts, profile: str, rules: RuleSet, sel: S
     empty = not doc.view or doc.view.isspace()  # = not view.strip(), without copying the text
     deadline = time.monotonic() + budget if budget else None
     skipped: list[str] = []
-    for check in rules.checks_for(profile):
-        if not sel.enabled(check.entry.rule):
-            continue
+    for check in rules.selected_checks(profile, sel):
         if empty and check.entry.rule not in EMPTY_DOCUMENT_RULES:
             continue  # nothing to check: "missing" findings about an empty file would only be noise
         if deadline is not None and time.monotonic() > deadline:

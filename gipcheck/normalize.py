@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .residue import ResiduePattern, ResidueSet
+from .traditional import detector
 
 # Full-width ASCII variants → ASCII, ideographic and exotic spaces → space. All 1:1, so the
 # offset map is unchanged by this step.
@@ -302,10 +303,13 @@ def _to_simplified(b: _Builder) -> tuple[int, int]:
     The whole text is converted in one call; only when a phrase changed length (rare) is it
     done again line by line, so the offset map stays exact.
     """
-    cc = _t2s()
     text = b.text
     if text.isascii():
         return 0, 0
+    cc = _t2s()
+    found = detector(cc)
+    if found is not None and not found.may_change(text):
+        return 0, 0  # nothing OpenCC would change (the same answer as converting, without it)
     conv = _convert(cc, text)
     if conv == text:
         return 0, 0  # nothing Traditional: the script is Simplified whatever the Han count

@@ -37,14 +37,15 @@ _DATE_ONLY = re.compile(rf"^\s*(?:{DATE_RE.pattern})\s*$")
 
 
 class _Lines(Transformer):
-    """Turn each line rule into a :class:`Line` (tokens carry their own offsets)."""
+    """Turn each line rule into a :class:`Line` (tokens carry their own offsets). A line's
+    LINE or ROW token ends with its newline: the line ends before it."""
 
     def _heading(self, kind: str, children: list[Token]) -> Line:
-        marker = children[0]
-        body = children[1] if len(children) > 1 else None
-        end = body.end_pos if body is not None else marker.end_pos
-        return Line(kind, marker.start_pos, end, "", str(marker), str(body or ""),
-                    body.start_pos if body is not None else marker.end_pos)
+        marker, rest = children[0], children[-1]
+        if len(children) > 1:
+            body, end = str(rest)[:-1], rest.end_pos - 1
+            return Line(kind, marker.start_pos, end, "", str(marker), body, rest.start_pos)
+        return Line(kind, marker.start_pos, marker.end_pos, "", str(marker), "", marker.end_pos)
 
     def h1(self, c): return self._heading("h1", c)
     def h2(self, c): return self._heading("h2", c)
@@ -59,11 +60,13 @@ class _Lines(Transformer):
 
     def row(self, c):
         t = c[0]
-        return Line("row", t.start_pos, t.end_pos, "", "", str(t), t.start_pos)
+        text = str(t)[:-1]
+        return Line("row", t.start_pos, t.end_pos - 1, text, "", text, t.start_pos)
 
     def para(self, c):
         t = c[0]
-        return Line("para", t.start_pos, t.end_pos, "", "", str(t), t.start_pos)
+        text = str(t)[:-1]
+        return Line("para", t.start_pos, t.end_pos - 1, text, "", text, t.start_pos)
 
     def start(self, c):
         return c
@@ -72,9 +75,11 @@ class _Lines(Transformer):
 _LARK_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 
 
-def grammar_text() -> str:
-    """grammars/report.lark with the shared definitions of :mod:`gipcheck.lexicon` filled in."""
-    grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
+def grammar_text(grammar: str | None = None) -> str:
+    """grammars/report.lark (or another grammar's text) with the shared definitions of
+    :mod:`gipcheck.lexicon` filled in."""
+    if grammar is None:
+        grammar = (data_dir("grammars") / "report.lark").read_text(encoding="utf-8")
     fills = {"FRONT_MATTER_KEYS": "|".join(map(re.escape, FRONT_MATTER_KEYS))}
     fills.update({f"H{i}_MARKER": getattr(lexicon, f"H{i}_MARKER") for i in range(1, 6)})
     for name, value in fills.items():
@@ -194,8 +199,12 @@ def lex_lines(view: str) -> list[Line]:
     lines: list[Line] = _feeder().parse(view)
     for i, ln in enumerate(lines):
         ln.index = i
-        ln.text = view[ln.start:ln.end]
+        if ln.kind not in _WHOLE_LINE:
+            ln.text = view[ln.start:ln.end]
     return lines
+
+
+_WHOLE_LINE = {"para", "row"}  # their text is set by the transformer: the whole line
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -337,7 +346,7 @@ def find_tables(view: str, lines: list[Line], grids: Sequence[Grid],
         i = j
 
     # 3. tab-indented cells, one per line, rows separated by blank lines
-    i = 0
+    i = 0 if "\t" in view else len(lines)  # (no tab in the text: no such table)
     while i < len(lines):
         ln = lines[i]
         if ln.index in used or not ln.text.startswith("\t"):
@@ -362,7 +371,7 @@ def find_tables(view: str, lines: list[Line], grids: Sequence[Grid],
         i = j
 
     # 4. aligned columns (tabs or 2+ spaces inside a line), at least two such lines in a row
-    i = 0
+    i = 0 if "\t" in view or "  " in view else len(lines)
     while i < len(lines):
         ln = lines[i]
         cells = _split_columns(view, ln) if ln.index not in used and ln.kind in ("para", "h3", "h2", "h1") \
@@ -395,6 +404,7 @@ def find_tables(view: str, lines: list[Line], grids: Sequence[Grid],
     return tables, used
 
 
+_STOPS = re.compile(r"[。;!?]")
 _FIGURE_LINE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*(?:万元|元|件|条|个|项|%)?\s*$")
 
 
@@ -406,12 +416,14 @@ def _flat_cell_runs(view: str, lines: list[Line], used: set[int], min_figures: i
     out: list[Table] = []
     free = [ln for ln in lines if ln.index not in used]
     figure = [bool(_FIGURE_LINE.match(ln.text)) for ln in free]
+    if sum(figure) < min_figures:
+        return out  # a run needs that many figure lines
 
     def fits(n: int) -> bool:
         """A short line that can be a cell; a heading-typed line only when a figure follows
         within three lines (a row label such as 三、本年度办理结果, not the section title above)."""
         ln = free[n]
-        if len(ln.text.strip()) > 40 or re.search(r"[。;!?]", ln.text):
+        if len(ln.text.strip()) > 40 or _STOPS.search(ln.text):
             return False
         return ln.kind not in _LEVEL or any(figure[n + 1:n + 4])
 
@@ -455,6 +467,17 @@ _CN_RUN = re.compile(r"[一二三四五六七八九十]+")
 _DIGIT_RUN = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=512)
+def _marker_reading(level: int, marker_view: str, marker_orig: str) -> tuple[int | None, str]:
+    """(number, style) of a heading marker. Kept per marker: a report repeats a few dozen."""
+    digits = _MARKER_PUNCT.sub("", marker_view)
+    if level == 5:
+        return _CIRCLED.get(digits[:1]), "①"
+    # the style: the marker's punctuation as written (full- vs half-width kept); str.split
+    # drops the same whitespace as \s
+    return cn_int(digits), _CN_RUN.sub("一", _DIGIT_RUN.sub("1", "".join(marker_orig.split())))
+
+
 def _heading(src: Source, ln: Line) -> Heading:
     marker_view = ln.marker.strip()
     m_start = ln.start + (len(ln.marker) - len(ln.marker.lstrip(" \t#*")))
@@ -463,15 +486,7 @@ def _heading(src: Source, ln: Line) -> Heading:
     to_orig = src.to_orig  # m_start and m_end - 1 are inside the view: no clamping needed
     marker_orig = src.original[to_orig.at(m_start):to_orig.at(m_end - 1) + 1] if m_end > m_start else ""
     level = _LEVEL[ln.kind]
-    digits = _MARKER_PUNCT.sub("", marker_view)
-    if level == 5:
-        number = _CIRCLED.get(digits[:1])
-        style = "①"
-    else:
-        number = cn_int(digits)
-        # the style: the marker's punctuation as written (full- vs half-width kept); str.split
-        # drops the same whitespace as \s
-        style = _CN_RUN.sub("一", _DIGIT_RUN.sub("1", "".join(marker_orig.split())))
+    number, style = _marker_reading(level, marker_view, marker_orig)
     body = ln.body.strip().strip("*#").strip()
     cut = _SENT_END.search(body)
     title = body[: cut.start()] if cut else body

@@ -128,11 +128,24 @@ class RuleSet:
     tables: list[Any] = field(default_factory=list)  # table definitions (plain tables/defs.py TableDef)
     _by_profile: dict[str, list[Check]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _for_checks: tuple[int, int] = field(default=(0, 0), init=False, repr=False, compare=False)
+    _selected: dict[tuple, list[Check]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def selected_checks(self, profile: str, sel: Any) -> list[Check]:
+        """:meth:`checks_for` with only the rules ``sel`` (an engine ``Selection``) enables, kept per
+        profile and selection: the same few selections check every report of a run."""
+        key = (profile, tuple(sel.select), tuple(sel.extend_select), tuple(sel.ignore))
+        checks = self.checks_for(profile)  # (clears what it keeps when the checks changed)
+        if key not in self._selected:
+            if len(self._selected) > 64:
+                self._selected.clear()
+            self._selected[key] = [c for c in checks if sel.enabled(c.entry.rule)]
+        return self._selected[key]
 
     def checks_for(self, profile: str) -> list[Check]:
         """The checks that run in ``profile``, in rule-file order (computed once per profile)."""
         if self._for_checks != (id(self.checks), len(self.checks)):  # checks replaced or added to
             self._by_profile.clear()
+            self._selected.clear()
             self._for_checks = (id(self.checks), len(self.checks))
         got = self._by_profile.get(profile)
         if got is None:

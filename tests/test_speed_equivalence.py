@@ -11,6 +11,7 @@ import importlib
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 parse_mod = importlib.import_module("gipcheck.parse")  # `gipcheck.parse` the attribute is api.parse
@@ -147,3 +148,110 @@ def test_a_span_the_date_precheck_skips_holds_no_date(text):
 
     if not _may_hold_date(text, 0, len(text)):
         assert DATE_RE.search(text) is None
+
+
+# -- the grammar's newline-carrying tokens (LINE, ROW) type lines as the plain grammar did -------
+
+def _plain_line_parser():
+    """The grammar before its line tokens took their newline (kept in tests/fixtures), with the
+    transformer it had: the reference for what every line is."""
+    from lark import Lark, Transformer
+
+    from gipcheck.ast import Line
+
+    class Plain(Transformer):
+        def _heading(self, kind, c):
+            marker = c[0]
+            body = c[1] if len(c) > 1 else None
+            end = body.end_pos if body is not None else marker.end_pos
+            return Line(kind, marker.start_pos, end, "", str(marker), str(body or ""),
+                        body.start_pos if body is not None else marker.end_pos)
+
+        def h1(self, c): return self._heading("h1", c)
+        def h2(self, c): return self._heading("h2", c)
+        def h3(self, c): return self._heading("h3", c)
+        def h4(self, c): return self._heading("h4", c)
+        def h5(self, c): return self._heading("h5", c)
+        def meta(self, c): return self._heading("meta", c)
+        def docnum(self, c): return Line("docnum", c[0].start_pos, c[0].end_pos, "", "", str(c[0]), c[0].start_pos)
+        def row(self, c): return Line("row", c[0].start_pos, c[0].end_pos, "", "", str(c[0]), c[0].start_pos)
+        def para(self, c): return Line("para", c[0].start_pos, c[0].end_pos, "", "", str(c[0]), c[0].start_pos)
+        def start(self, c): return c
+
+    text = parse_mod.grammar_text((FIXTURES / "report_before_newline_tokens.lark").read_text(encoding="utf-8"))
+    lark = Lark(text, parser="lalr", lexer="contextual", maybe_placeholders=False, transformer=Plain())
+
+    def lines(view):
+        out = lark.parse(view)
+        for i, ln in enumerate(out):
+            ln.index, ln.text = i, view[ln.start:ln.end]
+        return out
+    return lines
+
+
+_PLAIN = []
+
+
+def _plain(view):
+    if not _PLAIN:
+        _PLAIN.append(_plain_line_parser())
+    return _PLAIN[0](view)
+
+
+def test_lines_are_the_plain_grammars_on_the_fixtures():
+    for view in _views():
+        assert parse_mod.lex_lines(view) == _plain(view)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=40), max_size=12))
+def test_lines_are_the_plain_grammars_on_any_text(lines):
+    view = "\n".join(lines) + "\n"
+    assert parse_mod.lex_lines(view) == _plain(view)
+
+
+# -- section titles searched joined by newlines: the same titles as one search each -------------
+
+def _section_patterns() -> list[tuple[str, ...]]:
+    import gipcheck.api as api
+
+    found = []
+    for c in api.rules().checks:
+        for sp in [c.params] + list(getattr(c.params, "sections", []) or []):
+            if hasattr(sp, "headings") and hasattr(sp, "not_in"):
+                found += [tuple(sp.headings), tuple(sp.not_in)]
+    return sorted({p for p in found if p})
+
+
+_TITLE_WORDS = ["总体", "情况", "概述", "概况", "基本", "主动公开", "政府信息", "收到和处理", "申请", "依申请公开",
+                "复议", "诉讼", "问题", "改进", "其他需要报告", "事项", "年度", "工作", "一、", "(二)", "的", "及", "3."]
+_TITLE = st.lists(st.sampled_from(_TITLE_WORDS), max_size=5).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TITLE, max_size=20), st.data())
+def test_titles_joined_by_newlines_hold_the_same_matches(titles, data):
+    from gipcheck.checks import across_lines, any_of
+    from gipcheck.checks.structure import _holding
+
+    patterns = data.draw(st.sampled_from(_section_patterns()))
+    joined = across_lines(patterns)
+    if joined is None:
+        return
+    items = [(i, t) for i, t in enumerate(titles)]
+    wanted = any_of(patterns)
+    assert list(_holding(joined, items, {}, "t")) == [x for x in items if wanted(x[1])]
+
+
+def test_the_shipped_section_patterns_are_searched_joined():
+    from gipcheck.checks import across_lines
+
+    patterns = _section_patterns()
+    assert patterns and sum(across_lines(p) is not None for p in patterns) >= len(patterns) * 0.8
+
+
+@pytest.mark.parametrize("pattern", [r"总体\s*情况", r"[^。]+问题", r"(?s)问题.改进", r"\A概况", r"情况\Z", r"\W问题"])
+def test_a_pattern_that_could_see_past_a_newline_is_searched_title_by_title(pattern):
+    from gipcheck.checks import across_lines
+
+    assert across_lines((pattern,)) is None

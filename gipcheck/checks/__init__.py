@@ -193,6 +193,26 @@ def _never(_text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=2048)
+def across_lines(patterns: tuple[str, ...]) -> Any:
+    """:func:`any_of` for many one-line texts at once: the alternation compiled MULTILINE, to
+    search the texts joined by newlines, each match naming a text that holds one (one scan in C
+    instead of a search per text). None when joining could change a match: a part that can match
+    a newline or see past one (``\\s``, ``[^…]``, ``\\A``, inline flags …), or parts that cannot
+    be joined at all; then the texts are searched one by one."""
+    if not patterns or any(_CROSSES_LINES.search(p) for p in patterns) or \
+            (len(patterns) > 1 and any(_UNJOINABLE.search(p) for p in patterns)):
+        return None
+    try:
+        return saferegex.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE, patterns)
+    except Exception:  # noqa: BLE001 - the one-by-one search reports what is wrong with it
+        return None
+
+
+# what may match a newline, or behave otherwise beside one than at the edge of a text
+_CROSSES_LINES = re.compile(r"\\[sWDAZnrxuUN0-7pPG]|\[\^|\(\?[aiLmsux]")
+
+
 _UNJOINABLE = re.compile(r"\\[1-9]|\(\?P[=<]|\(\?<[A-Za-z_]|\(\?\(|\(\?[aiLmsux]+\)")
 
 _CLAUSE_START = re.compile(r"[。;；!?！？\n]")

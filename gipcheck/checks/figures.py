@@ -292,14 +292,15 @@ def section_breakdowns(ctx: Context, p: BreakdownParams) -> list[Breakdown]:
     the topic."""
     doc, view = ctx.doc, ctx.doc.view
     out: list[Breakdown] = []
-    groups: list[list[Section]] = [doc.sections] + [s.children for s in doc.all_sections()]
+    groups: list[list[Section]] = [doc.sections] + [s.children for s in doc.all_sections() if len(s.children) > 1]
+    total_rx, category_rx = _rx(p.total_section), _rx(p.category_section)
     for siblings in groups:
         for s1, s2 in zip(siblings, siblings[1:]):
             t1 = _topic(s1.heading.title)
-            if not _rx(p.total_section).search(t1):
+            if not total_rx.search(t1):
                 continue
             t2 = _topic(s2.heading.title)
-            if not _rx(p.category_section).search(t2):
+            if not category_rx.search(t2):
                 continue
             topic = _common(t1, t2)
             if len(topic) < 4:

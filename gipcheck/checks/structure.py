@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 
 from . import Field
 
@@ -11,7 +12,7 @@ from ..ast import Heading, Span
 from ..cn import cn_int
 from .. import saferegex
 from ..lexicon import CN_DIGITS, fold_label
-from . import Context, Hit, Params, Regex, any_of, check
+from . import Context, Hit, Params, Regex, across_lines, any_of, check
 
 
 _fold = fold_label
@@ -122,16 +123,37 @@ def _find_section(ctx: Context, p: SectionParams) -> Heading | Span | None:
     top = cache["top"]
     # each list of patterns as one compiled test, kept for the rule set's life (checks/__init__.any_of)
     wanted, unlike = any_of(tuple(p.headings)), any_of(tuple(p.not_in))
-    for h, t in headings:
+    joined = across_lines(tuple(p.headings))
+    for h, t in (_holding(joined, headings, cache, "headings") if joined is not None else headings):
         if p.top_level and h.level != top:
             continue
-        if wanted(t) and not unlike(t):
+        if (joined is not None or wanted(t)) and not unlike(t):
             return h
     if p.plain_lines:
-        for span, t in cache["short_paras"]:
-            if wanted(t) and not unlike(t):
+        paras = cache["short_paras"]
+        for span, t in (_holding(joined, paras, cache, "short_paras") if joined is not None else paras):
+            if (joined is not None or wanted(t)) and not unlike(t):
                 return span
     return None
+
+
+def _holding(rx: Any, items: list[tuple[Any, str]], cache: dict, name: str) -> Iterator[tuple[Any, str]]:
+    """The items whose text holds a match of ``rx`` (an :func:`across_lines` pattern), in order:
+    one search over the texts joined by newlines (folded texts hold none)."""
+    key = ("joined", name)
+    if key not in cache:
+        starts, pos = [], 0
+        for _, t in items:
+            starts.append(pos)
+            pos += len(t) + 1
+        cache[key] = ("\n".join(t for _, t in items), starts)
+    text, starts = cache[key]
+    last = -1
+    for m in rx.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        if i != last:
+            last = i
+            yield items[i]
 
 
 def _start(found: Heading | Span) -> int:
