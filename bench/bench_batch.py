@@ -15,7 +15,7 @@ temporary directory:
       per file between a 100-file and the 10,000-file run; with `--ignore GIP7`, since the
       cross-report rules keep a small summary a file by design (bench_cross.py measures them).
 Asserts nothing. GIPCHECK_BENCH_FILES (default 600), GIPCHECK_BENCH_MANY (default 10000; 0 skips (i)) and
-GIPCHECK_BENCH_REPEAT (default 3: alternate --jobs 1 and 2 that often, keep the best of each) set the sizes;
+GIPCHECK_BENCH_REPEAT (default 5: alternate --jobs 1 and 2 that often; medians of the rounds' ratios) set the sizes;
 GIPCHECK_BENCH_FOLDERS=copies or =varied runs (g) on one folder only.
 The child processes run with their bytecode cached (in the temporary directory, filled by the warm-up
 run), as an installed gipcheck has it: with PYTHONDONTWRITEBYTECODE set and no cache, every run would
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,7 +85,7 @@ def _env() -> dict[str, str]:
 _CPU_FILE = Path(tempfile.gettempdir()) / f"gipcheck-bench-cpu-{os.getpid()}"
 _PYCACHE = Path(tempfile.gettempdir()) / f"gipcheck-bench-pycache-{os.getpid()}"
 CPU: dict[str, tuple[float, float]] = {}
-REPEAT = int(os.environ.get("GIPCHECK_BENCH_REPEAT", "3"))
+REPEAT = int(os.environ.get("GIPCHECK_BENCH_REPEAT", "5"))
 
 
 def _timed(args: list[str], label: str = "") -> tuple[float, int, int]:
@@ -116,7 +117,7 @@ def _scaling(folder: Path, n: int, name: str, out) -> None:
     load = os.getloadavg()[0]
     walls: dict[str, list[float]] = {"1": [], "2": []}
     cpus: dict[str, list[tuple[float, float]]] = {"1": [], "2": []}
-    for _ in range(REPEAT):  # alternate, so both see the same neighbours; keep the best of each
+    for _ in range(REPEAT):  # alternate, so both runs of a round see the same neighbours
         for j in ("1", "2"):
             t, _, lines = _timed(["--jobs", j, str(folder)], j)
             assert lines >= n, (lines, n)  # one line a file, and one more for each file with batch findings
@@ -124,20 +125,24 @@ def _scaling(folder: Path, n: int, name: str, out) -> None:
             cpus[j].append(CPU[j])
     t1, t2 = min(walls["1"]), min(walls["2"])
     (c1, _), (main2, pool2) = min(cpus["1"], key=sum), min(cpus["2"], key=sum)
-    ratios = sorted(a / b for a, b in zip(walls["1"], walls["2"]))
+    # each round's two runs saw the same neighbours: their ratios, and the median of them
+    ratios = [a / b for a, b in zip(walls["1"], walls["2"])]
+    projected = [sum(a) / (b[0] + b[1] / 2) for a, b in zip(cpus["1"], cpus["2"])]
+    mains = sorted(b[0] for b in cpus["2"])
     out(f"(g) {name}: files/s, --jobs 1, {n} files", f"{n / t1:,.0f}  ({t1:.1f} s wall, {c1:.1f} s CPU)")
     out(f"(g) {name}: files/s, --jobs 2, {n} files", f"{n / t2:,.0f}  ({t2:.1f} s wall, {main2 + pool2:.1f} s CPU "
                                                    f"in all: {main2:.2f} s main process, {pool2:.1f} s workers)")
     out(f"(g) {name}: --jobs 2 / --jobs 1, wall (goal ≥ 1.8× on 2 idle cores)",
-        f"{t1 / t2:.2f}×  (best of {REPEAT}; round by round {', '.join(f'{r:.2f}' for r in ratios)}; "
-        f"load average {load:.1f} on {os.cpu_count()} CPU(s) at the start)")
+        f"{statistics.median(ratios):.2f}× median of {REPEAT} rounds (rounds: {', '.join(f'{r:.2f}' for r in ratios)}; "
+        f"best of each: {t1 / t2:.2f}×; load average {load:.1f} on {os.cpu_count()} CPU(s) at the start)")
     # On a shared machine the wall ratio says more about the neighbours than about gipcheck. The CPU
     # both runs spent tells what parallelism costs. On two idle cores --jobs 2 takes at most the main
     # process's CPU (start-up, results, the cross-report stage: counted as if none of it overlapped the
     # workers) plus half the workers'.
     out(f"(g) {name}: CPU --jobs 2 / --jobs 1 (what the pool costs)", f"{(main2 + pool2) / c1:.2f}×")
-    out(f"(g) {name}: projected --jobs 2 speed-up on 2 idle cores, from CPU", f"{c1 / (main2 + pool2 / 2):.2f}×  "
-        f"(--jobs 1 CPU / (main process + workers / 2))")
+    out(f"(g) {name}: projected --jobs 2 speed-up on 2 idle cores, from CPU",
+        f"{statistics.median(projected):.2f}× median (rounds: {', '.join(f'{r:.2f}' for r in projected)}; "
+        f"--jobs 1 CPU / (main process + workers / 2)); main process {statistics.median(mains):.2f} s")
 
 
 def run() -> list[tuple[str, str]]:
