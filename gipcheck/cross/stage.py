@@ -40,8 +40,13 @@ class Batch:
         for r in self.reports:
             if r.agency_key and r.year:
                 self.history[r.agency_key].append(r)
-        for h in self.history.values():
+        # (agency, year) → the first of its reports in input order: a report's previous year is found
+        # at once, not by scanning a history that copies of one report can make thousands long
+        self._of_year: dict[tuple[str, int], ReportSummary] = {}
+        for key, h in self.history.items():
             h.sort(key=lambda r: r.year or 0)
+            for r in h:
+                self._of_year.setdefault((key, r.year), r)  # type: ignore[arg-type]
         self._given_as_previous = set(self.previous.values())
 
     def pairs(self) -> Iterator[tuple[ReportSummary, ReportSummary]]:
@@ -59,7 +64,7 @@ class Batch:
             return None  # a file given only as someone's previous year is not judged itself
         if not (r.agency_key and r.year):
             return None
-        return next((p for p in self.history[r.agency_key] if p.year == r.year - 1 and p is not r), None)
+        return self._of_year.get((r.agency_key, r.year - 1))
 
     def judged(self) -> list[ReportSummary]:
         """The reports findings may be about (a ``--previous`` file is context, not checked again)."""
@@ -181,6 +186,8 @@ class Batch:
             del more[k]  # one agency's own text over the years: never shared with another agency
         found: dict[int, set[int]] = defaultdict(set)  # report → the later reports of its pairs
         for i, r in enumerate(signed):
+            if more.keys().isdisjoint(self.sentence_keys(r, template)):
+                continue  # no own sentence of it is in another agency's report
             keys, length = r.sentences.key, r.sentences.length
             w: dict[int, int] = {}  # own key → its characters in this report (every occurrence)
             for x in self.own(r, template):
