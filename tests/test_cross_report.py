@@ -348,3 +348,13 @@ def test_a_small_batch_imports_neither_numpy_nor_datasketch():
             "print(sorted(m for m in ('numpy', 'scipy', 'datasketch') if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_previous_year_is_the_first_report_of_that_year_in_input_order():
+    """Two reports of one agency claim the same year: the next year's report is compared with the one
+    that came first, as the scan of the agency's history always did (now a lookup)."""
+    a, b, c = (_summary(name, "甲", [1, 2, 3]) for name in ("b-2022", "a-2022", "c-2023"))
+    a.year, b.year, c.year = 2022, 2022, 2023
+    batch = Batch([c, a, b])
+    assert batch.previous_of(c) is a and batch.previous_of(a) is None
+    assert [(r.path, p.path) for r, p in batch.pairs()] == [("c-2023", "b-2022")]
