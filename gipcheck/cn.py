@@ -65,6 +65,21 @@ _AMOUNT = re.compile(r"^[-+−]?\d+(?:,\d{3})*(?:\.\d+)?$")
 _UNIT = re.compile(r"(万元|亿元|元|件|条|个|项|次|人次|篇|期|家|人|%|‰)$")
 
 
+# the units _UNIT names, longest first: the leftmost match of an alternation anchored at the end
+# is the longest of them the text ends with
+_UNITS = tuple(sorted(_UNIT.pattern[1:-2].split("|"), key=len, reverse=True))
+
+
+def _strip_unit(t: str) -> str:
+    """``_UNIT.sub("", t)``: one trailing unit off, without trying the pattern at every position."""
+    if not t.endswith(_UNITS):  # one call in C for the usual case: a label, no unit
+        return t
+    for u in _UNITS:
+        if t.endswith(u):
+            return t[:-len(u)]
+    return t
+
+
 def parse_number(text: str) -> float | None:
     """A table cell's number: '19', '251000元', '5949.088667', '-3', '1,234' → value; else None."""
     t = text.strip().replace(" ", "").replace("−", "-")
@@ -75,7 +90,7 @@ def parse_number(text: str) -> float | None:
             return int(t)  # what float() then int() gives below 2**53
         v = float(t)
         return int(v) if v.is_integer() else v
-    t = _UNIT.sub("", t)
+    t = _strip_unit(t)
     if not _AMOUNT.match(t):
         return None
     v = float(t.replace(",", ""))

@@ -408,6 +408,13 @@ _STOPS = re.compile(r"[。;!?]")
 _FIGURE_LINE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*(?:万元|元|件|条|个|项|%)?\s*$")
 
 
+def _is_figure_line(text: str) -> bool:
+    """``_FIGURE_LINE.match(text)``, tried only where the first character after the leading
+    whitespace is a digit or a minus (what the pattern needs there)."""
+    t = text.lstrip()
+    return (t[:1].isdecimal() or t[:1] == "-") and _FIGURE_LINE.match(text) is not None
+
+
 def _flat_cell_runs(view: str, lines: list[Line], used: set[int], min_figures: int = 10) -> list[Table]:
     """A table flattened to one cell per line (an extraction that put every cell on its own
     line): a run of short lines, mostly bare figures. Its rows are the lines (blank lines kept
@@ -415,7 +422,7 @@ def _flat_cell_runs(view: str, lines: list[Line], used: set[int], min_figures: i
     prescribed labels. Its lines are not headings or paragraphs."""
     out: list[Table] = []
     free = [ln for ln in lines if ln.index not in used]
-    figure = [bool(_FIGURE_LINE.match(ln.text)) for ln in free]
+    figure = [_is_figure_line(ln.text) for ln in free]
     if sum(figure) < min_figures:
         return out  # a run needs that many figure lines
 
@@ -440,7 +447,7 @@ def _flat_cell_runs(view: str, lines: list[Line], used: set[int], min_figures: i
         while k - 1 >= 0 and _gap(view, free[k - 1], free[k]) <= 1 and fits(k - 1) and i - k < 14:
             k -= 1
         run = free[k:j + 1]
-        figures = sum(1 for ln in run if _FIGURE_LINE.match(ln.text))
+        figures = sum(1 for ln in run if _is_figure_line(ln.text))
         if figures >= min_figures and figures >= 0.4 * len(run):
             rows = []
             for a, b in zip(run, run[1:] + [None]):
@@ -640,7 +647,8 @@ def build(src: Source, grids: Sequence[Grid] | None = None) -> Document:
             next_table = next(table_iter, None)
         if ln.index in used or (signature and sig_index <= ln.index and ln.start < signature.span.end):
             continue
-        if ln.kind in _LEVEL and _FIGURES_AT_END.search(ln.body) and len(_TRAILING_FIGURES.sub("", ln.body)) <= 40:
+        if ln.kind in _LEVEL and ln.body.rstrip(" \t")[-1:].isdecimal() and _FIGURES_AT_END.search(ln.body) \
+                and len(_TRAILING_FIGURES.sub("", ln.body)) <= 40:  # (the pattern ends in a digit and [ \t]*)
             ln.kind = "para"  # "一、本年新收政府信息公开申请数量 80 1 0 0 0 0 81": a flattened table row
         if signature and ln.start >= signature.span.end and ln.text.strip():
             # after the agency and date: an attachment, with numbering of its own

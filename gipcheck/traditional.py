@@ -32,10 +32,10 @@ class Detector:
     def may_change(self, text: str) -> bool:
         if self.chars.search(text) or (self.phrases is not None and self.phrases.search(text)):
             return True
-        return bool(self.astral) and _ASTRAL.search(text) is not None and not self.astral.isdisjoint(text)
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+        # a character beyond the Basic Multilingual Plane takes two UTF-16 units (one C pass,
+        # where a regex range over them is slow)
+        return bool(self.astral) and len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text) \
+            and not self.astral.isdisjoint(text)
 
 
 @lru_cache(maxsize=1)

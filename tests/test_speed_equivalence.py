@@ -255,3 +255,30 @@ def test_a_pattern_that_could_see_past_a_newline_is_searched_title_by_title(patt
     from gipcheck.checks import across_lines
 
     assert across_lines((pattern,)) is None
+
+
+# -- literal pre-checks of three per-line patterns -----------------------------------------------
+
+_CELLS = st.text(alphabet=list("0123456789.-− 万亿元件条个项次人篇期家%‰\t\n\u3000a"), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_CELLS)
+def test_strip_unit_is_the_pattern_sub(text):
+    from gipcheck.cn import _UNIT, _strip_unit
+
+    t = text.strip()
+    assert _strip_unit(t) == _UNIT.sub("", t)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_CELLS)
+def test_figure_line_precheck_is_the_pattern(text):
+    assert parse_mod._is_figure_line(text) == (parse_mod._FIGURE_LINE.match(text) is not None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=list("总计申请12 .\t。;-a"), max_size=20))
+def test_figures_at_end_needs_a_last_digit(body):
+    if parse_mod._FIGURES_AT_END.search(body):
+        assert body.rstrip(" \t")[-1:].isdecimal()
