@@ -1,9 +1,13 @@
 """Batch figures for the run layer, from one run: `python bench/bench_batch.py`.
 
-Through the real command line (`python -m gipcheck check DIR --format jsonl`), on folders of copies
-of the text fixtures built in a temporary directory:
+Through the real command line (`python -m gipcheck check DIR --format jsonl`), on folders built in a
+temporary directory:
   (g) files/s with `--jobs 1` and `--jobs 2` on the same folder, and their ratio (goal ≥ 1.8× on 2
-      idle cores; the machine's load average is printed beside it, since a shared machine cannot give it);
+      idle cores; the machine's load average is printed beside it, since a shared machine cannot give it),
+      on two folders of as many files: "copies" (the text fixtures copied over and over: every copy of a
+      text is a look-alike candidate of every other, the worst case for GIP704) and "varied" (bench_cross's
+      varied folder: agencies with prose of their own, three years each, an honest successor every year,
+      what an evaluator's run looks like);
   (h) time to the first output line with `--jobs 2`, against a one-file run (the cold-start floor)
       and the whole run;
   (i) peak memory (the CLI process's max RSS, from wait4) streaming 10,000 files as jsonl with
@@ -11,7 +15,11 @@ of the text fixtures built in a temporary directory:
       per file between a 100-file and the 10,000-file run; with `--ignore GIP7`, since the
       cross-report rules keep a small summary a file by design (bench_cross.py measures them).
 Asserts nothing. GIPCHECK_BENCH_FILES (default 600), GIPCHECK_BENCH_MANY (default 10000; 0 skips (i)) and
-GIPCHECK_BENCH_REPEAT (default 3: alternate --jobs 1 and 2 that often, keep the best of each) set the sizes.
+GIPCHECK_BENCH_REPEAT (default 5: alternate --jobs 1 and 2 that often; medians of the rounds' ratios) set the sizes;
+GIPCHECK_BENCH_FOLDERS=copies or =varied runs (g) on one folder only.
+The child processes run with their bytecode cached (in the temporary directory, filled by the warm-up
+run), as an installed gipcheck has it: with PYTHONDONTWRITEBYTECODE set and no cache, every run would
+compile gipcheck's modules again (about 0.1 s of start-up) where no user's does.
 Because the machine may be shared, (g) also prints the CPU both runs spent (for --jobs 2, the main
 process's apart from the workers') and the speed-up that CPU projects for two idle cores.
 Also importable: ``run()`` returns the (label, figure) rows.
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,13 +60,32 @@ def _folder(base: Path, n: int) -> Path:
     return d
 
 
+def _varied(base: Path, n: int) -> Path:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_cross import FIXTURES as TEXTS, make_varied
+
+    d = base / f"varied{n}"
+    d.mkdir()
+    make_varied(d, n)
+    _MAKEUP["varied"] = (f"{n} files: {n // 3} agencies × 3 years, each agency's prose rewritten from one of "
+                         f"{len(TEXTS)} texts, 40% of a year's sentences kept the next year")
+    return d
+
+
+_MAKEUP = {"copies": f"copies of {len(FIXTURES)} texts ({', '.join(p.name for p in FIXTURES)}), "
+                     "each under its own text's agency"}
+
+
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "GIPCHECK_BENCH_CPU": str(_CPU_FILE)}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPATH": str(ROOT), "GIPCHECK_BENCH_CPU": str(_CPU_FILE),
+            "PYTHONPYCACHEPREFIX": str(_PYCACHE)}
 
 
 _CPU_FILE = Path(tempfile.gettempdir()) / f"gipcheck-bench-cpu-{os.getpid()}"
+_PYCACHE = Path(tempfile.gettempdir()) / f"gipcheck-bench-pycache-{os.getpid()}"
 CPU: dict[str, tuple[float, float]] = {}
-REPEAT = int(os.environ.get("GIPCHECK_BENCH_REPEAT", "3"))
+REPEAT = int(os.environ.get("GIPCHECK_BENCH_REPEAT", "5"))
 
 
 def _timed(args: list[str], label: str = "") -> tuple[float, int, int]:
@@ -84,6 +112,39 @@ def _first_line(args: list[str]) -> tuple[float, float]:
     return first, time.perf_counter() - t0
 
 
+def _scaling(folder: Path, n: int, name: str, out) -> None:
+    """(g) on one folder: --jobs 1 and --jobs 2 in turn, REPEAT times."""
+    load = os.getloadavg()[0]
+    walls: dict[str, list[float]] = {"1": [], "2": []}
+    cpus: dict[str, list[tuple[float, float]]] = {"1": [], "2": []}
+    for _ in range(REPEAT):  # alternate, so both runs of a round see the same neighbours
+        for j in ("1", "2"):
+            t, _, lines = _timed(["--jobs", j, str(folder)], j)
+            assert lines >= n, (lines, n)  # one line a file, and one more for each file with batch findings
+            walls[j].append(t)
+            cpus[j].append(CPU[j])
+    t1, t2 = min(walls["1"]), min(walls["2"])
+    (c1, _), (main2, pool2) = min(cpus["1"], key=sum), min(cpus["2"], key=sum)
+    # each round's two runs saw the same neighbours: their ratios, and the median of them
+    ratios = [a / b for a, b in zip(walls["1"], walls["2"])]
+    projected = [sum(a) / (b[0] + b[1] / 2) for a, b in zip(cpus["1"], cpus["2"])]
+    mains = sorted(b[0] for b in cpus["2"])
+    out(f"(g) {name}: files/s, --jobs 1, {n} files", f"{n / t1:,.0f}  ({t1:.1f} s wall, {c1:.1f} s CPU)")
+    out(f"(g) {name}: files/s, --jobs 2, {n} files", f"{n / t2:,.0f}  ({t2:.1f} s wall, {main2 + pool2:.1f} s CPU "
+                                                   f"in all: {main2:.2f} s main process, {pool2:.1f} s workers)")
+    out(f"(g) {name}: --jobs 2 / --jobs 1, wall (goal ≥ 1.8× on 2 idle cores)",
+        f"{statistics.median(ratios):.2f}× median of {REPEAT} rounds (rounds: {', '.join(f'{r:.2f}' for r in ratios)}; "
+        f"best of each: {t1 / t2:.2f}×; load average {load:.1f} on {os.cpu_count()} CPU(s) at the start)")
+    # On a shared machine the wall ratio says more about the neighbours than about gipcheck. The CPU
+    # both runs spent tells what parallelism costs. On two idle cores --jobs 2 takes at most the main
+    # process's CPU (start-up, results, the cross-report stage: counted as if none of it overlapped the
+    # workers) plus half the workers'.
+    out(f"(g) {name}: CPU --jobs 2 / --jobs 1 (what the pool costs)", f"{(main2 + pool2) / c1:.2f}×")
+    out(f"(g) {name}: projected --jobs 2 speed-up on 2 idle cores, from CPU",
+        f"{statistics.median(projected):.2f}× median (rounds: {', '.join(f'{r:.2f}' for r in projected)}; "
+        f"--jobs 1 CPU / (main process + workers / 2)); main process {statistics.median(mains):.2f} s")
+
+
 def run() -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
 
@@ -96,34 +157,16 @@ def run() -> list[tuple[str, str]]:
     with tempfile.TemporaryDirectory(prefix="gipcheck-bench-") as tmp:
         base = Path(tmp)
         one = _folder(base, 1) / "00000.txt"
-        folder = _folder(base, n)
-        _timed([str(one)])  # warm the rule-set and grammar caches
+        folders = {"copies": lambda: _folder(base, n), "varied": lambda: _varied(base, n)}
+        which = os.environ.get("GIPCHECK_BENCH_FOLDERS", "copies,varied").split(",")
+        _timed([str(one)])  # warm the rule-set and grammar caches, and compile the bytecode
         t_one, rss_one, _ = _timed([str(one)], "one")
-        load = os.getloadavg()[0]
-        walls: dict[str, list[float]] = {"1": [], "2": []}
-        cpus: dict[str, list[tuple[float, float]]] = {"1": [], "2": []}
-        for _ in range(REPEAT):  # alternate, so both see the same neighbours; keep the best of each
-            for j in ("1", "2"):
-                t, _, lines = _timed(["--jobs", j, str(folder)], j)
-                assert lines == n, (lines, n)
-                walls[j].append(t)
-                cpus[j].append(CPU[j])
-        t1, t2 = min(walls["1"]), min(walls["2"])
-        (c1, _), (main2, pool2) = min(cpus["1"], key=sum), min(cpus["2"], key=sum)
-        out(f"(g) files/s, --jobs 1, {n} files", f"{n / t1:,.0f}  ({t1:.1f} s wall, {c1:.1f} s CPU)")
-        out(f"(g) files/s, --jobs 2, {n} files", f"{n / t2:,.0f}  ({t2:.1f} s wall, {main2 + pool2:.1f} s CPU in all: "
-                                               f"{main2:.1f} s main process, {pool2:.1f} s workers)")
-        out("(g) --jobs 2 / --jobs 1, wall (goal ≥ 1.8× on 2 idle cores)",
-            f"{t1 / t2:.2f}×  (best of {REPEAT}; load average {load:.1f} on {os.cpu_count()} CPU(s) at the start)")
-        # On a shared machine the wall ratio says more about the neighbours than about gipcheck. The CPU
-        # both runs spent tells what parallelism costs. On two idle cores --jobs 2 takes at most the main
-        # process's CPU (start-up, results, the cross-report stage: counted as if none of it overlapped the
-        # workers) plus half the workers'.
-        out("(g) CPU --jobs 2 / --jobs 1 (what the pool costs)", f"{(main2 + pool2) / c1:.2f}×")
-        out("(g) projected --jobs 2 speed-up on 2 idle cores, from CPU", f"{c1 / (main2 + pool2 / 2):.2f}×  "
-            f"(--jobs 1 CPU / (main process + workers / 2))")
+        for name in which:
+            folder = folders[name]()
+            out(f"(g) folder \"{name}\"", _MAKEUP[name])
+            _scaling(folder, n, name, out)
         first, total = _first_line(["--jobs", "2", str(folder)])
-        out("(h) first output line, --jobs 2", f"{first:.2f} s = {first / t_one:.2f}× a one-file run "
+        out(f"(h) first output line, --jobs 2, folder \"{name}\"", f"{first:.2f} s = {first / t_one:.2f}× a one-file run "
                                                f"({t_one:.2f} s); whole run {total:.1f} s")
         if not many:
             return rows
@@ -149,6 +192,7 @@ if __name__ == "__main__":
         figures = run()
     finally:
         _CPU_FILE.unlink(missing_ok=True)
+        shutil.rmtree(_PYCACHE, ignore_errors=True)
     print("\n| figure | value |\n|---|---|")
     for label, figure in figures:
         print(f"| {label} | {figure} |")

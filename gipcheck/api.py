@@ -410,7 +410,8 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Op
     workers = jobs if jobs is not None else batch.default_workers()
     if len(files) < 2 and executor is None:
         workers = 1
-    for fr in batch.run(_jobs(files, settings, lines), workers=max(1, workers), executor=executor, checks=batch_checks):
+    for fr in batch.run(_jobs(files, settings, lines), workers=max(1, workers), executor=executor, checks=batch_checks,
+                        total=len(files)):
         if known is not None:
             _apply_baseline(fr, known)
         yield fr

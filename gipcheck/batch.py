@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections import deque
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -195,27 +196,50 @@ def work_chunk(jobs: list[Job], checks: tuple[BatchCheck, ...] = ()) -> list[tup
     return [work(job, checks) for job in jobs]
 
 
+# A task of our own pool holds about this much work (one worker's wall seconds, as the results so far
+# tell): each round trip costs the calling process about a millisecond of CPU (the executor's threads
+# waking, unpickling), which on two cores is taken from the workers — 600 text files in tasks of 1, 4
+# and 32 files cost it 0.5, 0.23 and 0.1 s. A slow file (a scanned PDF) still goes alone; output comes
+# in bursts of at most this much of a worker's time.
+TASK_SECONDS = 0.5
+MOST_PER_TASK = 32
+
+
 def _ordered(jobs: Iterator[Job], checks: tuple[BatchCheck, ...], executor: Executor, window: int,
-             restart: Callable[[], Executor] | None,
-             chunk: int = 1) -> Iterator[tuple[FileResult, tuple[Any, ...]]]:
-    """Results in input order. Tasks hold up to ``chunk`` files (the first ones one each, so the first
-    result comes soon); at most ``window`` files are in flight."""
+             restart: Callable[[], Executor] | None, chunk: int = 1, workers: int = 1,
+             total: int | None = None) -> Iterator[tuple[FileResult, tuple[Any, ...]]]:
+    """Results in input order; at most ``window`` files, and four tasks a worker, in flight.
+
+    Tasks hold one file each until results come back (so the first comes soon); with ``chunk`` > 1
+    (our own pool) they then hold about :data:`TASK_SECONDS` of work, judged from the files done so
+    far (since the first result: the pool's start is not a file's work), at most ``chunk`` files, and fewer again near the end when ``total`` is known, so that the
+    workers finish together."""
     pending: deque[tuple[list[Job], Future]] = deque()
-    in_flight = 0
-    submitted = 0
+    in_flight = given = done = 0
+    first: tuple[float, int] | None = None  # when the first result came, and how many files it held
     none = (None,) * len(checks)
 
+    def size() -> int:
+        if chunk <= 1 or first is None or done <= first[1]:
+            return 1
+        per_file = (time.perf_counter() - first[0]) * workers / (done - first[1])  # one worker's seconds a file
+        n = int(TASK_SECONDS / per_file) if per_file > 0 else chunk
+        if total is not None:
+            n = min(n, (total - given) // (2 * workers))
+        return max(1, min(chunk, n))
+
     def fill() -> None:
-        nonlocal in_flight, submitted
-        while in_flight < window:
-            size = 1 if submitted < 2 * window // chunk else chunk
-            group = [job for job in (next(jobs, None) for _ in range(size)) if job is not None]
+        nonlocal in_flight, given
+        tasks = max(8, 4 * workers) if done else 2 * workers  # four a worker: none waits for the head of the line
+        while in_flight < window and len(pending) < tasks:
+            n = size()
+            group = [job for job in (next(jobs, None) for _ in range(n)) if job is not None]
             if not group:
                 return
             pending.append((group, executor.submit(work_chunk, group, checks)))
             in_flight += len(group)
-            submitted += 1
-            if len(group) < size:
+            given += len(group)
+            if len(group) < n:
                 return
 
     def died(job: Job) -> tuple[FileResult, tuple[Any, ...]]:
@@ -244,6 +268,9 @@ def _ordered(jobs: Iterator[Job], checks: tuple[BatchCheck, ...], executor: Exec
         except Exception as exc:  # Dask's KilledWorker, a cancelled future, a result that would not unpickle
             results = [(internal_error(job.name, job.opts, _describe(exc)), none) for job in group]
         in_flight -= len(group)
+        done += len(group)
+        if first is None:
+            first = (time.perf_counter(), done)
         fill()
         yield from results
 
@@ -253,11 +280,13 @@ def _lang(job: Job) -> str:
 
 
 def run(jobs: Iterable[Job], *, workers: int = 1, executor: Executor | None = None,
-        checks: Sequence[BatchCheck] = (), window: int | None = None) -> Iterator[FileResult]:
+        checks: Sequence[BatchCheck] = (), window: int | None = None,
+        total: int | None = None) -> Iterator[FileResult]:
     """Check the jobs; yield their results in input order, then the batch checks' results.
 
     With no executor and one worker, files are checked here, one after another; with more
     workers, in a process pool made (and shut down) for this run; with an executor, on it.
+    ``total``: how many jobs there are, when known (the last tasks of a pool are made smaller).
     """
     checks = tuple(checks)
     summaries: list[list[tuple[str, Any]]] = [[] for _ in checks]
@@ -279,12 +308,12 @@ def run(jobs: Iterable[Job], *, workers: int = 1, executor: Executor | None = No
         if executor is None:
             results: Iterator[tuple[FileResult, tuple[Any, ...]]] = (work(job, checks) for job in it)
         else:
-            # our own pool gets a few files per task (less IPC per file); a foreign executor one each, so
-            # that a failed task names one file
-            chunk = 4 if own else 1
+            # our own pool gets several files per task (less IPC per file); a foreign executor one each,
+            # so that a failed task names one file
+            chunk = MOST_PER_TASK if own else 1
             # in flight: four tasks per worker, so no worker waits for the head of the line
             results = _ordered(it, checks, executor, window or max(8, 4 * workers) * chunk,
-                               restart if own else None, chunk=chunk)
+                               restart if own else None, chunk=chunk, workers=workers, total=total)
         for fr, sums in results:
             if own and not started:  # the first result: every worker has been forked
                 started, prefetching = True, _prefetch(checks)

@@ -150,6 +150,53 @@ def test_results_come_as_files_finish_not_at_the_end(tmp_path: Path, monkeypatch
         assert [r.path for r in results] == paths[1:]
 
 
+class _Sizes:
+    """An executor that runs tasks in threads and notes how many files each holds."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool, self.sizes, self.in_flight, self.most = ThreadPoolExecutor(2), [], 0, 0
+
+    def submit(self, fn, group, *args):
+        self.sizes.append(len(group))
+        self.in_flight += len(group)
+        self.most = max(self.most, self.in_flight)
+        fut = self.pool.submit(fn, group, *args)
+        fut.add_done_callback(lambda _f, n=len(group): setattr(self, "in_flight", self.in_flight - n))
+        return fut
+
+
+def _tasks(tmp_path: Path, n: int, monkeypatch, seconds: float | None = None) -> tuple[_Sizes, list[str], list[str]]:
+    if seconds is not None:
+        monkeypatch.setattr(batch, "TASK_SECONDS", seconds)
+    paths = sorted(str(p) for p in folder(tmp_path, n).iterdir())
+    jobs = iter([batch.Job(p, api.Options()) for p in paths])
+    ex = _Sizes()
+    try:
+        got = [fr.path for fr, _ in batch._ordered(jobs, (), ex, 64, None, chunk=8, workers=2, total=n)]
+    finally:
+        ex.pool.shutdown()
+    return ex, paths, got
+
+
+def test_a_pool_gets_several_files_a_task_once_results_come_and_fewer_at_the_end(tmp_path: Path, monkeypatch):
+    """Each task costs the calling process about a millisecond: once the first results tell how long a
+    file takes, tasks hold about TASK_SECONDS of work (at most ``chunk`` files); the first ones hold one
+    file (the first output comes soon), and so do the last ones (the workers finish together)."""
+    ex, paths, got = _tasks(tmp_path, 120, monkeypatch, seconds=10.0)  # more than 8 files of work a task
+    assert got == paths  # input order, every file once
+    assert sum(ex.sizes) == 120 and ex.most <= 64
+    assert ex.sizes[:4] == [1, 1, 1, 1] and max(ex.sizes) == 8 and ex.sizes[-1] == 1
+    assert ex.sizes[-6:] == sorted(ex.sizes[-6:], reverse=True)
+
+
+def test_slow_files_stay_one_a_task(tmp_path: Path, monkeypatch):
+    """Files that take longer than TASK_SECONDS each go one a task: results stream as they are done."""
+    ex, paths, got = _tasks(tmp_path, 30, monkeypatch, seconds=1e-6)
+    assert got == paths and ex.sizes == [1] * 30
+
+
 def test_the_cli_streams_text_as_each_file_is_done(tmp_path: Path):
     root = folder(tmp_path, 30)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}

@@ -2,10 +2,14 @@
 agencies of one place (tests/fixtures/real/cross/README says where each text came from)."""
 from __future__ import annotations
 
+import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from gipcheck import api
 from gipcheck.cross.stage import Batch
@@ -102,7 +106,7 @@ def test_real_copy_between_two_agencies_of_one_place():
 
 
 def test_big_batches_find_the_same_copy_through_minhash_lsh(monkeypatch):
-    """Past a few dozen reports, candidate pairs come from MinHash LSH (datasketch) and the
+    """Past SMALL_BATCH reports, candidate pairs come from MinHash LSH (datasketch) and the
     template from numpy; the copy found must be the one the exact comparison finds."""
     from gipcheck.cross import stage
 
@@ -238,3 +242,119 @@ def test_copy_findings_are_bounded_by_max_reports():
     assert len(found) == 5
     assert sum("另有 3 份其他单位的报告" in f.message for f in found) == 1
     assert all("另有" not in f.message for r in results[1:] for f in r.findings if f.rule == "GIP704")
+
+
+def _variants(n: int = 36, seed: int = 3) -> dict[str, str]:
+    """Copies of the real texts, each under an agency name of its own, with a share of their
+    sentences dropped: every copy shares passages with the other copies of its text."""
+    rnd = random.Random(seed)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(REAL.glob("*.txt"))]
+    out = {}
+    for i in range(n):
+        agency = f"某{i:02d}县第{i % 5}局"
+        text = re.sub(r"^[^\n]{0,40}?((?:19|20)\d\d)\s*年", lambda m: f"{agency}{m.group(1)}年",
+                      texts[i % len(texts)], count=1)
+        out[f"r{i:02d}.txt"] = "".join(p for p in re.split(r"(?<=。)", text) if "\n" in p or rnd.random() > 0.4)
+    return out
+
+
+def test_the_exact_index_finds_every_copy_minhash_lsh_finds(monkeypatch):
+    """Up to SMALL_BATCH reports candidate pairs come from an exact index of own sentences, above it
+    from MinHash LSH (and the template from numpy): every GIP704 finding of the LSH path is one of the
+    exact path's, word for word, and the exact path misses none."""
+    from gipcheck.cross import stage
+
+    results = [api.check_extracted(Extracted(text=t), name, OPTS) for name, t in _variants().items()]
+    summaries = [r.summary for r in results]
+
+    def copies() -> set[tuple[str, str]]:
+        found = stage.cross_findings(summaries, api.rules())
+        return {(path, f.message) for path, fs in found.items() for f in fs if f.rule == "GIP704"}
+
+    exact = copies()
+    monkeypatch.setattr(stage, "SMALL_BATCH", 0)
+    lsh = copies()
+    assert len(lsh) >= 10  # the copies are found at all
+    assert lsh <= exact
+
+
+def _summary(path: str, agency: str | None, keys: list[int], boiler: list[int] | None = None,
+             lengths: list[int] | None = None):
+    from array import array
+
+    from gipcheck.cross.sentences import Sentences
+    from gipcheck.cross.summary import ReportSummary
+
+    n = len(keys)
+    # one key, one length: a key is the hash of one sentence's comparable text
+    s = Sentences(array("q", keys), array("I", lengths or [12 + abs(k) * 3 for k in keys]), array("I", range(n)),
+                  array("I", range(1, n + 1)), array("b", boiler or [0] * n))
+    return ReportSummary(path, agency, agency, 2023, "gip-2021", sentences=s)
+
+
+_reports = st.lists(st.tuples(st.sampled_from(["甲", "乙", "丙", "丁", None]),
+                              st.lists(st.integers(-8, 8), max_size=8)), min_size=2, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_reports, st.integers(1, 4), st.sampled_from([0.0, 0.1, 0.3, 0.5, 1.0]))
+def test_the_exact_search_misses_no_pair_that_can_make_the_share(reports, min_agencies, min_share):
+    """The exact look-alike search gives, in the order of a loop over all pairs, pairs of signed reports
+    of two agencies with an own sentence in common (template and built-in boilerplate aside), among them
+    every pair in which one report's own text is shared to ``min_share`` or more (0: every such pair)."""
+    rs = [_summary(f"r{i:02d}", a, keys, [int(k == 0) for k in keys]) for i, (a, keys) in enumerate(reports)]
+    batch = Batch(rs)
+    template = batch.template(min_agencies)
+    signed = [r for r in rs if r.agency_key]
+
+    def share(a, b) -> float:
+        own = [i for i in range(len(a.sentences)) if a.sentences.key[i] != 0 and a.sentences.key[i] not in template]
+        theirs = {k for k in b.sentences.key if k != 0 and k not in template}
+        total = sum(a.sentences.length[i] for i in own)
+        return sum(a.sentences.length[i] for i in own if a.sentences.key[i] in theirs) / total if total else 0.0
+
+    candidates = [(i, j) for i, a in enumerate(signed) for j, b in enumerate(signed)
+                  if i < j and a.agency_key != b.agency_key and share(a, b) > 0]
+    if len({r.agency_key for r in signed}) < 2:
+        candidates = []
+    needed = {(i, j) for i, j in candidates
+              if max(share(signed[i], signed[j]), share(signed[j], signed[i])) >= max(min_share, 1e-12)}
+    index = {r.path: i for i, r in enumerate(signed)}
+    got = [tuple(sorted((index[a.path], index[b.path]))) for a, b in batch.lookalikes(template, 0.15, min_share=min_share)]
+    assert got == sorted(got) and len(set(got)) == len(got)  # in report order, each pair once
+    assert needed <= set(got) <= set(candidates)
+    if min_share == 0:
+        assert got == candidates
+    for a, b in batch.lookalikes(template, 0.15, min_share=min_share):
+        assert a.path < b.path
+
+
+@settings(max_examples=150, deadline=None)
+@given(_reports, st.integers(1, 4))
+def test_template_counted_in_plain_python_is_numpys(reports, min_agencies):
+    np = pytest.importorskip("numpy")
+    from gipcheck.cross import stage
+
+    rs = [_summary(f"r{i:02d}", a, keys) for i, (a, keys) in enumerate(reports)]
+    assert stage._shared_by(rs, min_agencies) == stage._shared_by_sorting(rs, min_agencies, np)
+
+
+def test_a_small_batch_imports_neither_numpy_nor_datasketch():
+    """Below SMALL_BATCH the look-alike search and the template need no numpy, scipy or datasketch
+    (about a second of imports): a run of a few reports never loads them."""
+    code = ("import sys\nfrom gipcheck import api\n"
+            f"run = api.run([{str(REAL / '2011_pingtanxian.txt')!r}, {str(REAL / '2011_pingtanzonghe.txt')!r}], jobs=1)\n"
+            "assert any(f.rule == 'GIP704' for r in run.files for f in r.findings)\n"
+            "print(sorted(m for m in ('numpy', 'scipy', 'datasketch') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_previous_year_is_the_first_report_of_that_year_in_input_order():
+    """Two reports of one agency claim the same year: the next year's report is compared with the one
+    that came first, as the scan of the agency's history always did (now a lookup)."""
+    a, b, c = (_summary(name, "甲", [1, 2, 3]) for name in ("b-2022", "a-2022", "c-2023"))
+    a.year, b.year, c.year = 2022, 2022, 2023
+    batch = Batch([c, a, b])
+    assert batch.previous_of(c) is a and batch.previous_of(a) is None
+    assert [(r.path, p.path) for r, p in batch.pairs()] == [("c-2023", "b-2022")]

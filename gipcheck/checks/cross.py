@@ -163,7 +163,7 @@ def copied_from_other(batch: Batch, p: OtherCopyParams) -> Iterator[CrossHit]:
     judged = {x.path for x in batch.judged()}
     best: dict[str, _Best] = {}
     seq = 0
-    for a, b in batch.lookalikes(template, p.candidate_jaccard):
+    for a, b in batch.lookalikes(template, p.candidate_jaccard, min_share=p.threshold):
         for r, other in _later_first(a, b):
             if r.path not in judged:
                 continue
