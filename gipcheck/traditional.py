@@ -12,10 +12,7 @@ learnt (no ``opencc_dict``, another layout), every text is converted, as before.
 """
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import tempfile
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,6 +62,8 @@ def detector(cc: Any) -> Detector | None:
 
 def _dictionary_files(config: Path) -> list[Path]:
     """The .ocd2 files a configuration uses (normalization and the conversion chain, groups opened)."""
+    import json
+
     conf = json.loads(config.read_text(encoding="utf-8"))
     found: list[str] = []
 
@@ -83,7 +82,11 @@ def _dictionary_files(config: Path) -> list[Path]:
 
 
 def _learn(cc: Any, config: Path, files: list[Path]) -> dict[str, Any] | None:
-    """Export the dictionaries' keys and ask ``cc`` what becomes of each."""
+    """Export the dictionaries' keys and ask ``cc`` what becomes of each (on a cache miss only:
+    hence the imports here)."""
+    import subprocess
+    import tempfile
+
     import opencc.clib
 
     tool = Path(opencc.clib.__file__).parent / "bin" / "opencc_dict"
