@@ -155,11 +155,11 @@ def test_a_span_the_date_precheck_skips_holds_no_date(text):
 def _plain_line_parser():
     """The grammar before its line tokens took their newline (kept in tests/fixtures), with the
     transformer it had: the reference for what every line is."""
-    from lark import Lark, Transformer
+    from lark import Lark
 
     from gipcheck.ast import Line
 
-    class Plain(Transformer):
+    class Plain(parse_mod._Lines):  # the line rules as they were: tokens without their newline
         def _heading(self, kind, c):
             marker = c[0]
             body = c[1] if len(c) > 1 else None
@@ -167,16 +167,8 @@ def _plain_line_parser():
             return Line(kind, marker.start_pos, end, "", str(marker), str(body or ""),
                         body.start_pos if body is not None else marker.end_pos)
 
-        def h1(self, c): return self._heading("h1", c)
-        def h2(self, c): return self._heading("h2", c)
-        def h3(self, c): return self._heading("h3", c)
-        def h4(self, c): return self._heading("h4", c)
-        def h5(self, c): return self._heading("h5", c)
-        def meta(self, c): return self._heading("meta", c)
-        def docnum(self, c): return Line("docnum", c[0].start_pos, c[0].end_pos, "", "", str(c[0]), c[0].start_pos)
         def row(self, c): return Line("row", c[0].start_pos, c[0].end_pos, "", "", str(c[0]), c[0].start_pos)
         def para(self, c): return Line("para", c[0].start_pos, c[0].end_pos, "", "", str(c[0]), c[0].start_pos)
-        def start(self, c): return c
 
     text = parse_mod.grammar_text((FIXTURES / "report_before_newline_tokens.lark").read_text(encoding="utf-8"))
     lark = Lark(text, parser="lalr", lexer="contextual", maybe_placeholders=False, transformer=Plain())
