@@ -169,11 +169,10 @@ class _Feeder:
     def parse(self, text: str) -> list[Line]:
         if self.scanners is None:
             return self.lark.parse(text)
-        from lark.lexer import Token
         from lark.parsers.lalr_parser_state import ParserState
 
         state = ParserState(self.conf, None)
-        stack, feed, scanners, new = state.state_stack, state.feed_token, self.scanners, Token._future_new
+        stack, feed, scanners = state.state_stack, state.feed_token, self.scanners
         pos, n = 0, len(text)
         while pos < n:
             m = None
@@ -184,9 +183,22 @@ class _Feeder:
             if m is None or m.end() == pos:
                 return self.lark.parse(text)  # Lark's own error (the grammar is total: not reached)
             end = m.end()
-            feed(new(m.lastgroup, m.group(), pos, None, None, None, None, end))
+            feed(_Tok(m.lastgroup, m.group(), pos, end))
             pos = end
-        return feed(new("$END", "", pos, None, None, None, None, pos), True)
+        return feed(_Tok("$END", "", pos, pos), True)
+
+
+class _Tok:
+    """What the parser state and :class:`_Lines` read of a token: its type, text and offsets
+    (lark's ``Token`` is a ``str`` with eight attributes, slower to make)."""
+
+    __slots__ = ("type", "value", "start_pos", "end_pos")
+
+    def __init__(self, type: str, value: str, start_pos: int, end_pos: int) -> None:  # noqa: A002 - lark's name
+        self.type, self.value, self.start_pos, self.end_pos = type, value, start_pos, end_pos
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @lru_cache(maxsize=1)
