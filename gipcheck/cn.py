@@ -82,6 +82,8 @@ def _strip_unit(t: str) -> str:
 
 def parse_number(text: str) -> float | None:
     """A table cell's number: '19', '251000元', '5949.088667', '-3', '1,234' → value; else None."""
+    if text.isdigit() and text.isascii() and len(text) <= 15:  # most cells, as the lines below read them
+        return int(text)
     t = text.strip().replace(" ", "").replace("−", "-")
     if not t:
         return None

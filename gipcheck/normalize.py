@@ -76,6 +76,8 @@ class OffsetMap:
 
     def at(self, i: int) -> int:
         """``self[i]`` for 0 <= i < len(self), without the slice and range handling (hot paths)."""
+        if len(self._starts) == 1:  # one run: most reports
+            return self._bases[0] + self._steps[0] * i
         k = bisect_right(self._starts, i) - 1
         return self._bases[k] + self._steps[k] * (i - self._starts[k])
 

@@ -38,14 +38,15 @@ _DATE_ONLY = re.compile(rf"^\s*(?:{DATE_RE.pattern})\s*$")
 
 class _Lines(Transformer):
     """Turn each line rule into a :class:`Line` (tokens carry their own offsets). A line's
-    LINE or ROW token ends with its newline: the line ends before it."""
+    LINE or ROW token ends with its newline: the line ends before it. (``.value``: lark's tokens
+    and the feeding loop's both have it.)"""
 
     def _heading(self, kind: str, children: list[Token]) -> Line:
         marker, rest = children[0], children[-1]
         if len(children) > 1:
-            body, end = str(rest)[:-1], rest.end_pos - 1
-            return Line(kind, marker.start_pos, end, "", str(marker), body, rest.start_pos)
-        return Line(kind, marker.start_pos, marker.end_pos, "", str(marker), "", marker.end_pos)
+            body, end = rest.value[:-1], rest.end_pos - 1
+            return Line(kind, marker.start_pos, end, "", marker.value, body, rest.start_pos)
+        return Line(kind, marker.start_pos, marker.end_pos, "", marker.value, "", marker.end_pos)
 
     def h1(self, c): return self._heading("h1", c)
     def h2(self, c): return self._heading("h2", c)
@@ -56,16 +57,16 @@ class _Lines(Transformer):
 
     def docnum(self, c):
         t = c[0]
-        return Line("docnum", t.start_pos, t.end_pos, "", "", str(t), t.start_pos)
+        return Line("docnum", t.start_pos, t.end_pos, "", "", t.value, t.start_pos)
 
     def row(self, c):
         t = c[0]
-        text = str(t)[:-1]
+        text = t.value[:-1]
         return Line("row", t.start_pos, t.end_pos - 1, text, "", text, t.start_pos)
 
     def para(self, c):
         t = c[0]
-        text = str(t)[:-1]
+        text = t.value[:-1]
         return Line("para", t.start_pos, t.end_pos - 1, text, "", text, t.start_pos)
 
     def start(self, c):
@@ -423,8 +424,10 @@ _FIGURE_LINE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*(?:万元|元|件|条|个|项|
 def _is_figure_line(text: str) -> bool:
     """``_FIGURE_LINE.match(text)``, tried only where the first character after the leading
     whitespace is a digit or a minus (what the pattern needs there)."""
-    t = text.lstrip()
-    return (t[:1].isdecimal() or t[:1] == "-") and _FIGURE_LINE.match(text) is not None
+    c = text[:1]
+    if c.isspace():
+        c = text.lstrip()[:1]
+    return (c.isdecimal() or c == "-") and _FIGURE_LINE.match(text) is not None
 
 
 def _flat_cell_runs(view: str, lines: list[Line], used: set[int], min_figures: int = 10) -> list[Table]:
