@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Protocol, Sequence
 
-from lark import Lark, Token, Transformer
+from lark import Lark, Token
 
 from . import lexicon
 from .ast import Cell, Document, Heading, Line, Paragraph, Row, Section, Signature, Span, Table, Title
@@ -36,10 +36,14 @@ _TRAILING_FIGURES = re.compile(r"[\d\s.-]+$")  # a row's figures (a heading with
 _DATE_ONLY = re.compile(rf"^\s*(?:{DATE_RE.pattern})\s*$")
 
 
-class _Lines(Transformer):
+class _Lines:
     """Turn each line rule into a :class:`Line` (tokens carry their own offsets). A line's
     LINE or ROW token ends with its newline: the line ends before it. (``.value``: lark's tokens
-    and the feeding loop's both have it.)"""
+    and the feeding loop's both have it.)
+
+    Lark calls an embedded transformer's methods by rule name; this one is a plain class, not a
+    ``lark.Transformer``: without a ``__default__`` Lark builds the rules that have no method (the
+    repetition of lines) straight as trees, two calls a line fewer."""
 
     def _heading(self, kind: str, children: list[Token]) -> Line:
         marker, rest = children[0], children[-1]
@@ -100,7 +104,7 @@ def _parser() -> Lark:
 
     grammar = grammar_text()
     key = hashlib.sha256(f"{lark.__version__}|{sorted(_LARK_OPTIONS.items())}|{grammar}".encode()).hexdigest()[:32]
-    transformer = _Lines(visit_tokens=False)
+    transformer = _Lines()
     hit = cache.load("grammar", key)
     if isinstance(hit, dict) and "data" in hit and "memo" in hit:
         try:
@@ -125,7 +129,7 @@ _LOAD_OPTIONS = {"postlex", "transformer", "lexer_callbacks", "use_bytes", "debu
                  "propagate_positions", "tree_class", "_plugins"}
 
 
-def _build_parser(grammar: str, transformer: Transformer) -> Lark:
+def _build_parser(grammar: str, transformer: _Lines) -> Lark:
     """Build from the grammar without lark's terminal-collision check: with interegular
     installed (the dev extra) that check takes seconds, and it says nothing new at run time:
     tests/test_parse.py runs it in strict mode on the same grammar."""
