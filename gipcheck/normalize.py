@@ -35,7 +35,8 @@ def fold_width(text: str) -> str:
     several times faster than str.translate over every character of a Chinese text."""
     return _WIDTH_CHARS.sub(lambda m: _WIDTH_MAP[m.group()], text)
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 
 
 @lru_cache(maxsize=1)
@@ -428,8 +429,8 @@ def normalize(original: str, residue_patterns: list[tuple] | None = None,
     text, to_orig = _fold_newlines(original)
     text = fold_width(text)
     b = _Builder(text, to_orig)
-    zw = [(m.start(), m.end(), "") for m in _ZERO_WIDTH.finditer(b.text)]
-    b.replace_spans(zw)
+    if any(c in b.text for c in _ZERO_WIDTH_CHARS):  # (five searches in C: cheaper than the pattern's)
+        b.replace_spans([(m.start(), m.end(), "") for m in _ZERO_WIDTH.finditer(b.text)])
     han, changed = _to_simplified(b)
     script = "traditional" if han >= 20 and changed >= max(5, traditional_ratio * han) else "simplified"
 

@@ -193,6 +193,21 @@ def _first_chars(literals: Iterable[str]) -> frozenset[str] | None:
     return frozenset(out)
 
 
+def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Literals one of which every match of ``pattern`` holds, to look for with ``in`` before
+    running the pattern over a whole text; None when the analysis finds none to rely on (or the
+    pattern is case-blind and a literal has cases: ``in`` would miss some)."""
+    try:
+        trigger = _analyse(_parse(pattern))
+    except Exception:  # noqa: BLE001 - a pattern the analysis does not know: no shortcut
+        return None
+    if trigger is None or not trigger.literals:
+        return None
+    if pattern.flags & re.IGNORECASE and not all(_uncased(lit) for lit in trigger.literals):
+        return None
+    return trigger.literals
+
+
 def _uncased(literal: str) -> bool:
     """No character of it has another case: matched case-blind or not, it is the same text."""
     return all(ch.lower() == ch == ch.upper() and ch.casefold() == ch for ch in literal)

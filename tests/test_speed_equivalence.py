@@ -274,3 +274,34 @@ def test_figure_line_precheck_is_the_pattern(text):
 def test_figures_at_end_needs_a_last_digit(body):
     if parse_mod._FIGURES_AT_END.search(body):
         assert body.rstrip(" \t")[-1:].isdecimal()
+
+
+# -- a rule pattern is run only where a literal every match holds occurs ------------------------
+
+def _absent_patterns() -> list[str]:
+    import gipcheck.api as api
+
+    return sorted({p for c in api.rules().checks if c.entry.check == "pattern_absent" for p in c.params.patterns})
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_a_pattern_skipped_for_want_of_its_literals_has_no_match(data):
+    from gipcheck.checks.text import _needs
+
+    pattern = data.draw(st.sampled_from(_absent_patterns()))
+    needs = _needs(pattern)
+    alphabet = sorted(set("".join(needs or ()) + "年度本县X×_＿【】此处填写请单位,;:、。 \nabc12"))
+    text = data.draw(st.text(alphabet=alphabet, max_size=40))
+    if needs is not None and not any(lit in text for lit in needs):
+        assert re.search(pattern, text) is None
+
+
+def test_the_fixtures_give_the_same_pattern_hits_with_the_literal_precheck():
+    from gipcheck.checks.text import _needs
+
+    for view in _views():
+        for pattern in _absent_patterns():
+            needs = _needs(pattern)
+            if needs is not None and not any(lit in view for lit in needs):
+                assert re.search(pattern, view) is None
