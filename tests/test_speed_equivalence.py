@@ -279,15 +279,20 @@ def test_figures_at_end_needs_a_last_digit(body):
 # -- a rule pattern is run only where a literal every match holds occurs ------------------------
 
 def _absent_patterns() -> list[str]:
+    """The shipped patterns searched over whole texts: pattern_absent's, and section_present's sentences."""
     import gipcheck.api as api
 
-    return sorted({p for c in api.rules().checks if c.entry.check == "pattern_absent" for p in c.params.patterns})
+    found = set()
+    for c in api.rules().checks:
+        found.update(getattr(c.params, "patterns", None) or [] if c.entry.check == "pattern_absent" else [])
+        found.update(getattr(c.params, "sentences", None) or [])
+    return sorted(p for p in found if isinstance(p, str))
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.data())
 def test_a_pattern_skipped_for_want_of_its_literals_has_no_match(data):
-    from gipcheck.checks.text import _needs
+    from gipcheck.checks import _needed_literals as _needs
 
     pattern = data.draw(st.sampled_from(_absent_patterns()))
     needs = _needs(pattern)
@@ -298,7 +303,7 @@ def test_a_pattern_skipped_for_want_of_its_literals_has_no_match(data):
 
 
 def test_the_fixtures_give_the_same_pattern_hits_with_the_literal_precheck():
-    from gipcheck.checks.text import _needs
+    from gipcheck.checks import _needed_literals as _needs
 
     for view in _views():
         for pattern in _absent_patterns():

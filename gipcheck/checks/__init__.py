@@ -193,6 +193,24 @@ def _never(_text: str) -> bool:
     return False
 
 
+def may_occur(pattern: str, text: str) -> bool:
+    """False only when ``pattern`` cannot match anywhere in ``text``: a literal every match holds
+    (:func:`gipcheck.residue.required_literals`) is absent — a few searches in C instead of the
+    pattern tried at every position. True when there is no such literal to rely on."""
+    needs = _needed_literals(pattern)
+    return needs is None or any(lit in text for lit in needs)
+
+
+@lru_cache(maxsize=1024)
+def _needed_literals(pattern: str) -> tuple[str, ...] | None:
+    from ..residue import required_literals
+
+    try:
+        return required_literals(re.compile(pattern))
+    except (re.error, ValueError):  # a pattern only the regex package reads: scanned whole
+        return None
+
+
 @lru_cache(maxsize=2048)
 def across_lines(patterns: tuple[str, ...]) -> Any:
     """:func:`any_of` for many one-line texts at once: the alternation compiled MULTILINE, to

@@ -12,7 +12,7 @@ from ..ast import Heading, Span
 from ..cn import cn_int
 from .. import saferegex
 from ..lexicon import CN_DIGITS, fold_label
-from . import Context, Hit, Params, Regex, across_lines, any_of, check
+from . import Context, Hit, Params, Regex, across_lines, any_of, check, may_occur
 
 
 _fold = fold_label
@@ -201,6 +201,8 @@ def section_present(ctx: Context, p: SectionParams) -> list[Hit]:
         body = ctx.doc.body_text()
         skip = _declaration_spans(ctx)
         for pat in p.sentences:
+            if not may_occur(pat, body):
+                continue
             for m in _rx(pat).finditer(body):
                 if not any(a <= m.start() < b for a, b in skip):
                     return []

@@ -8,7 +8,7 @@ from . import Field
 
 from ..ast import Span
 from .. import saferegex
-from . import Context, Hit, Params, Regex, check
+from . import Context, Hit, Params, Regex, check, may_occur
 
 
 class PatternParams(Params):
@@ -31,8 +31,7 @@ def pattern_absent(ctx: Context, p: PatternParams) -> list[Hit]:
     skip = _table_spans(ctx)
     hits: list[Hit] = []
     for pat in p.patterns:
-        needs = _needs(pat)
-        if needs is not None and not any(lit in text for lit in needs):
+        if not may_occur(pat, text):
             continue  # a literal every match holds is not in the text: no match (found in C)
         for m in _compile(pat).finditer(text):
             if any(a <= m.start() < b for a, b in skip):
@@ -51,17 +50,6 @@ def pattern_absent(ctx: Context, p: PatternParams) -> list[Hit]:
                 return hits
     hits.sort(key=lambda h: h.span.start)
     return hits
-
-
-@lru_cache(maxsize=256)
-def _needs(p: str) -> tuple[str, ...] | None:
-    """:func:`gipcheck.residue.required_literals` of a rule pattern (None: no shortcut)."""
-    from ..residue import required_literals
-
-    try:
-        return required_literals(re.compile(p))
-    except (re.error, ValueError):  # a pattern only the regex package reads: scanned whole
-        return None
 
 
 def _original(ctx: Context, a: int, b: int) -> str:
