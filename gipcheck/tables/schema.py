@@ -35,24 +35,26 @@ class Name(_Model):
     en: str
 
 
-class RowDef(_Model):
-    _plain_class = defs.RowDef
+class _Labelled(_Model):
+    """What a row and a column both are: a key, a prescribed label (in two languages) and an
+    optional pattern for the label as written."""
+
     key: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
     label: str
     label_en: str | None = None
+    match: Regex | None = None
+
+
+class RowDef(_Labelled):
+    _plain_class = defs.RowDef
     short: str | None = None
     short_en: str | None = None
-    match: Regex | None = None
     aliases: list[Regex] = Field(default_factory=list)
     after: str | None = None
 
 
-class ColumnDef(_Model):
+class ColumnDef(_Labelled):
     _plain_class = defs.ColumnDef
-    key: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
-    label: str
-    label_en: str | None = None
-    match: Regex | None = None
     signed: bool = False
     required: bool = False
 
