@@ -11,6 +11,8 @@ from functools import lru_cache
 from typing import Protocol, Sequence
 
 from lark import Lark, Token
+from lark.grammar import Rule
+from lark.parsers.lalr_analysis import ParseTableBase, Reduce
 
 from . import lexicon
 from .ast import Cell, Document, Heading, Line, Paragraph, Row, Section, Signature, Span, Table, Title
@@ -169,7 +171,7 @@ class _Feeder:
         if any(lx.callback or lx.ignore_types for lx in lexer.lexers.values()):
             return
         self.scanners = scanners
-        self.conf = ParseConf(parser.parse_table, parser.callbacks, lark.options.start[0])
+        self.conf = ParseConf(*_identity_rules(parser.parse_table, parser.callbacks), lark.options.start[0])
 
     def parse(self, text: str) -> list[Line]:
         if self.scanners is None:
@@ -191,6 +193,38 @@ class _Feeder:
             feed(_Tok(m.lastgroup, m.group(), pos, end))
             pos = end
         return feed(_Tok("$END", "", pos, pos), True)
+
+
+class _IdentityRule(Rule):
+    """A grammar rule that compares and hashes by identity, in C (see :func:`_identity_rules`)."""
+
+    __slots__ = ()
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+
+def _identity_rules(table, callbacks: dict) -> tuple[ParseTableBase, dict]:
+    """The parse table and its callbacks again, each rule an :class:`_IdentityRule` copy.
+
+    Each reduction of Lark's parse loop compares its rule with the end state (``arg !=
+    end_state``) and looks up its callback (``callbacks[rule]``). ``Rule`` compares and hashes in
+    Python, and a table loaded from the cache holds rules equal to, but not the same objects
+    as, the callbacks' keys: two or three Python calls a reduction, two reductions a line. The
+    copies stand where the rules stood: the same parse, the same callbacks."""
+    copies: dict[int, _IdentityRule] = {}
+    out = {k: v for k, v in callbacks.items() if not isinstance(k, Rule)}  # terminals' callbacks (none today)
+
+    def copy(rule: Rule) -> _IdentityRule:
+        got = copies.get(id(rule))
+        if got is None:
+            got = copies[id(rule)] = _IdentityRule(rule.origin, rule.expansion, rule.order, rule.alias, rule.options)
+            out[got] = callbacks[rule]
+        return got
+
+    states = {state: {sym: (action, copy(arg) if action is Reduce else arg) for sym, (action, arg) in actions.items()}
+              for state, actions in table.states.items()}
+    return ParseTableBase(states, table.start_states, table.end_states), out
 
 
 class _Tok:

@@ -310,3 +310,30 @@ def test_the_fixtures_give_the_same_pattern_hits_with_the_literal_precheck():
             needs = _needs(pattern)
             if needs is not None and not any(lit in view for lit in needs):
                 assert re.search(pattern, view) is None
+
+
+# -- GIP602: the whole-text doubled-unit test says what the pattern's search says ---------------
+
+_DOUBLING = list("公开申请信息政府年一二") + ["\u4e00", "\u9fff", "\u4dff", "\ua000", "\u3000", "。", "a", " ", "\n",
+                                             "\U00020000", "\ud800", "丗", "丗"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=_DOUBLING, max_size=30), st.text(alphabet=_DOUBLING, min_size=1, max_size=5),
+       st.text(alphabet=_DOUBLING, max_size=30), st.booleans())
+def test_doubled_han_test_is_the_patterns_search(before, unit, after, doubled):
+    from gipcheck.checks.text import DOUBLED_HAN, has_doubled_han
+
+    text = before + unit * (2 if doubled else 1) + after  # units of 1–5 characters written twice, or once
+    assert has_doubled_han(text) == (re.search(DOUBLED_HAN, text) is not None)
+
+
+def test_doubled_han_test_on_the_fixtures():
+    from gipcheck.checks.text import DOUBLED_HAN, has_doubled_han
+
+    views = _views()
+    assert any(re.search(DOUBLED_HAN, v) for v in views)  # the fixtures hold both kinds
+    for view in views:
+        for cut in range(0, len(view), 997):  # slices of every length and alignment as well
+            piece = view[cut:cut + 1500]
+            assert has_doubled_han(piece) == (re.search(DOUBLED_HAN, piece) is not None)
