@@ -196,16 +196,22 @@ def _first_chars(literals: Iterable[str]) -> frozenset[str] | None:
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Literals one of which every match of ``pattern`` holds, to look for with ``in`` before
     running the pattern over a whole text; None when the analysis finds none to rely on (or the
-    pattern is case-blind and a literal has cases: ``in`` would miss some)."""
+    pattern is case-blind and a literal has cases: ``in`` would miss some).
+
+    Of the ways to name such literals (each literal run, alternation and required repetition of
+    the pattern) the one with the fewest literals, then the longest: each is one ``in`` over the
+    text (``【…(?:填写|填入|…)…】`` is looked for as 【, one search instead of six); where a match
+    may start does not matter here, unlike for a residue trigger."""
     try:
-        trigger = _analyse(_parse(pattern))
+        parsed = _parse(pattern)
+        options = _options(_flatten(list(parsed), parsed.state.flags), parsed.state)
     except Exception:  # noqa: BLE001 - a pattern the analysis does not know: no shortcut
         return None
-    if trigger is None or not trigger.literals:
+    blind = bool(pattern.flags & re.IGNORECASE)
+    options = [o for o in options if o.literals and not (blind and not all(map(_uncased, o.literals)))]
+    if not options:
         return None
-    if pattern.flags & re.IGNORECASE and not all(_uncased(lit) for lit in trigger.literals):
-        return None
-    return trigger.literals
+    return min(options, key=lambda o: (len(o.literals), -min(map(len, o.literals)))).literals
 
 
 def _uncased(literal: str) -> bool:

@@ -153,10 +153,12 @@ _HEAD_TOTAL = r"(?P<n>" + _NUMBER + r")\s*(?P<u>{units})[^,。;:\d]{{0,10}}中\s
 def _breakdowns(ctx: Context, p: BreakdownParams) -> list[Breakdown]:
     """:func:`find_breakdowns` of the body, once per document and parameters (GIP406 and GIP407
     both need them)."""
-    key = ("breakdowns", repr(p))
-    got = ctx.doc.cache.get(key)
-    if got is None:
-        got = ctx.doc.cache[key] = find_breakdowns(ctx.doc.body_text(), p)
+    done = ctx.doc.cache.setdefault("breakdowns", [])  # (parameters, breakdowns): found by identity
+    for q, got in done:                                 # or equality, not by a repr of every pattern
+        if q is p or q == p:
+            return got
+    got = find_breakdowns(ctx.doc.body_text(), p)
+    done.append((p, got))
     return got
 
 
