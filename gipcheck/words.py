@@ -20,6 +20,7 @@ from typing import Any
 _RUN = re.compile(rb"^([\x00-\x7f]|[\xc0-\xff][\x80-\xbf]*)[^\n]*\n(?:\1[^\n]*\n)*", re.MULTILINE)
 _COUNT = re.compile(rb"^[^ \n]+ ([0-9]+)", re.MULTILINE)
 _DIGITS = re.compile(r"[0-9]+")
+_MOST_ASKED = 50_000  # answers kept (about 5 MB at most)
 
 
 class CompactFreq:
@@ -35,6 +36,7 @@ class CompactFreq:
         self._data = data  # the dictionary file's bytes (with a line break before the first line)
         self._spans = spans  # first character → where its lines are in data (each with the break before)
         self._runs: dict[str, str] = {}
+        self._asked: dict[str, int | None] = {}  # fragment → its count, 0 or None: jieba asks each twice
 
     def _run(self, first: str) -> str | None:
         run = self._runs.get(first)
@@ -47,17 +49,32 @@ class CompactFreq:
         return run
 
     def __contains__(self, frag: object) -> bool:
-        run = self._run(frag[:1]) if isinstance(frag, str) else None
-        return run is not None and ("\n" + frag) in run
+        return isinstance(frag, str) and self._look(frag) is not None
 
     def get(self, frag: str, default: Any = None) -> Any:
+        found = self._look(frag)
+        return default if found is None else found
+
+    def _look(self, frag: str) -> int | None:
+        """The fragment's count, 0 for a prefix of a word, None when no word starts with it.
+        Each answer is a search through its first character's lines (tens of KB for 中 or 公),
+        so answers are kept: jieba asks ``frag in FREQ`` and then ``FREQ[frag]``, and the same
+        words come back in every report (bounded: a batch's clauses could ask without end)."""
+        asked = self._asked
+        if frag in asked:
+            return asked[frag]
         run = self._run(frag[:1])
-        if run is None:
-            return default
-        i = run.rfind("\n" + frag + " ")
-        if i >= 0:
-            return int(_DIGITS.match(run, i + len(frag) + 2).group())
-        return 0 if ("\n" + frag) in run else default
+        found: int | None = None
+        if run is not None:
+            i = run.rfind("\n" + frag + " ")
+            if i >= 0:
+                found = int(_DIGITS.match(run, i + len(frag) + 2).group())
+            elif ("\n" + frag) in run:
+                found = 0
+        if len(asked) >= _MOST_ASKED:
+            asked.clear()
+        asked[frag] = found
+        return found
 
     def __getitem__(self, frag: str) -> int:
         value = self.get(frag)
