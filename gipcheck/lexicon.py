@@ -28,8 +28,13 @@ REPORT_TITLE = re.compile(
 # A column or category label above the title, not the title itself ("政府信息公开年报").
 COLUMN_LABEL = re.compile(r"^(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度报告|年报)(?:专栏|栏目)?$")
 
-# Year in a title: Arabic or written out (二〇一三)
-YEAR = r"(?:19|20)\d\d|[〇○零O一二][〇○零O一二三四五六七八九]{3}"
+# Year in a title: Arabic or written out (二〇一三): 19xx, 20xx, or four numerals starting 〇○零O一二.
+# Written with one set of first characters before the two forms (told apart by a lookbehind at
+# that character), so that a pattern starting with it lets re skip in C to where a year can
+# start, instead of entering the alternation at every position (3-4x faster over a report);
+# YEAR_PLAIN is the same set of strings, written plainly (tests/test_speed_equivalence.py).
+YEAR_PLAIN = r"(?:19|20)\d\d|[〇○零O一二][〇○零O一二三四五六七八九]{3}"
+YEAR = r"[12〇○零O一二](?:(?<=1)9\d\d|(?<=2)0\d\d|(?<=[〇○零O一二])[〇○零O一二三四五六七八九]{3})"
 # A title split into (agency, year, rest): "某县人民政府2013年政府信息公开工作年度报告"
 TITLE_PARTS = re.compile(rf"^(?P<pre>.*?)(?P<year>{YEAR})\s*年度?(?P<post>.*?)(?:政府信息公开|政务公开|信息公开)")
 

@@ -337,3 +337,19 @@ def test_doubled_han_test_on_the_fixtures():
         for cut in range(0, len(view), 997):  # slices of every length and alignment as well
             piece = view[cut:cut + 1500]
             assert has_doubled_han(piece) == (re.search(DOUBLED_HAN, piece) is not None)
+
+
+# -- lexicon.YEAR, written with its first characters first, is the plain alternation ----------
+
+_YEARISH = list("1290〇○零O一二三九年度 \n") + ["o"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=_YEARISH, max_size=24), st.sampled_from([0, re.IGNORECASE]))
+def test_year_pattern_is_the_plain_alternation(text, flags):
+    from gipcheck.lexicon import YEAR, YEAR_PLAIN
+
+    for wrap in ("({})", r"({})\s*年度?", r"(?<!\d)(?:{})"):
+        fast, plain = re.compile(wrap.format(YEAR), flags), re.compile(wrap.format(YEAR_PLAIN), flags)
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
+            [(m.span(), m.groups()) for m in plain.finditer(text)]
