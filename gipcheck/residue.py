@@ -207,11 +207,14 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
         options = _options(_flatten(list(parsed), parsed.state.flags), parsed.state)
     except Exception:  # noqa: BLE001 - a pattern the analysis does not know: no shortcut
         return None
-    blind = bool(pattern.flags & re.IGNORECASE)
+    blind = bool(pattern.flags & re.IGNORECASE) or _INLINE_BLIND.search(pattern.pattern) is not None  # (?i:…) too
     options = [o for o in options if o.literals and not (blind and not all(map(_uncased, o.literals)))]
     if not options:
         return None
     return min(options, key=lambda o: (len(o.literals), -min(map(len, o.literals)))).literals
+
+
+_INLINE_BLIND = re.compile(r"\(\?[a-zA-Z-]*i")  # an inline case-blind flag, (?i) or (?i:…) (or text that looks like one: safe)
 
 
 def _uncased(literal: str) -> bool:
@@ -301,6 +304,10 @@ def _options(seq: list[tuple[object, object, int]], state) -> list[_Trigger]:
             while j < len(seq) and seq[j][0] is _C.LITERAL:
                 j += 1
             lit = "".join(chr(seq[k][1]) for k in range(i, j))  # type: ignore[arg-type]
+            if j < len(seq) and seq[j][0] in _REPEATS and seq[j][1][0] >= 1:  # type: ignore[index]
+                body = list(seq[j][1][2])  # type: ignore[index]
+                if len(body) == 1 and body[0][0] is _C.LITERAL:  # ",,+" holds ",,": the run and the repeat's first pass
+                    lit += chr(body[0][1]) * min(seq[j][1][0], 8)  # type: ignore[index]
             options.append(_make((lit,), seq[:i], state, 0, True))
             i = j
             continue

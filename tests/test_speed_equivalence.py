@@ -353,3 +353,20 @@ def test_year_pattern_is_the_plain_alternation(text, flags):
         fast, plain = re.compile(wrap.format(YEAR), flags), re.compile(wrap.format(YEAR_PLAIN), flags)
         assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
             [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+_PIECES = ["a", "b", "ab", ",", "、", "a+", "b{2,}", ",+", "a*", "(?:a|b)", "[ab]", "(a|bc)", r"\d", ".", "b?",
+           "(?:ab)+", "a{3}", "(?i:a)"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=5), st.text(alphabet="ab,、1A\n", max_size=30))
+def test_required_literals_of_any_pattern_are_in_every_match(pieces, text):
+    from gipcheck.residue import required_literals
+
+    pattern = re.compile("".join(pieces))
+    needs = required_literals(pattern)
+    if needs is not None:
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                assert any(lit in m.group(0) for lit in needs), (pattern.pattern, m.group(0), needs)
