@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from lark import Lark, Token
 from lark.grammar import Rule
@@ -224,7 +224,43 @@ def _identity_rules(table, callbacks: dict) -> tuple[ParseTableBase, dict]:
 
     states = {state: {sym: (action, copy(arg) if action is Reduce else arg) for sym, (action, arg) in actions.items()}
               for state, actions in table.states.items()}
-    return ParseTableBase(states, table.start_states, table.end_states), out
+    return ParseTableBase(states, table.start_states, table.end_states), {k: _lean(v) for k, v in out.items()}
+
+
+def _lean(callback: Any) -> Any:
+    """The same tree for a repetition's step, one Python call instead of three.
+
+    Lark builds ``start``'s repetition of lines as an inlined rule, ``__start_star_0 →
+    __start_star_0 line``: its callback takes the first child's list, appends the line to it
+    (the same list) and wraps it in a new ``Tree`` each line. Appending to the first child's
+    tree and handing that on gives ``start`` the same children. Only that exact shape is
+    replaced (a plain ``ChildFilter`` over an inlined rule's ``Tree``); any other callback is
+    Lark's own."""
+    from functools import partial
+
+    from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders
+    from lark.tree import Tree
+
+    if type(callback) is not ChildFilterLALR_NoPlaceholders:
+        return callback
+    builder = callback.node_builder
+    if not (isinstance(builder, partial) and builder.func is Tree and len(builder.args) == 1
+            and str(builder.args[0]).startswith("__") and not builder.keywords):
+        return callback
+    if callback.to_include == [(0, True), (1, False)]:
+        return _append_to_first
+    if callback.to_include == [(0, True)]:
+        return _first
+    return callback
+
+
+def _append_to_first(children: list) -> Any:
+    children[0].children.append(children[1])
+    return children[0]
+
+
+def _first(children: list) -> Any:
+    return children[0]
 
 
 class _Tok:

@@ -32,6 +32,7 @@ def _views() -> list[str]:
 def test_feeder_gives_larks_own_lines_on_the_fixtures():
     feeder = parse_mod._feeder()
     assert feeder.scanners is not None  # the fast path is in use, not the fallback
+    assert parse_mod._append_to_first in feeder.conf.callbacks.values()  # and the lean repetition step
     for view in _views():
         assert feeder.parse(view) == parse_mod._parser().parse(view)
 
