@@ -255,5 +255,10 @@ class Document:
             yield from s.walk()
 
     def body_text(self) -> str:
-        """The view up to the signature (or an appendix), where narrative sentences live."""
-        return self.source.view[: self.body_end or len(self.source.view)]
+        """The view up to the signature (or an appendix), where narrative sentences live (made
+        once: a dozen checks ask for it, each a copy of the text)."""
+        end = self.body_end or len(self.source.view)
+        got = self.cache.get("body_text")
+        if got is None or got[0] != end or got[1] is not self.source.view:
+            got = self.cache["body_text"] = (end, self.source.view, self.source.view[:end])
+        return got[2]
