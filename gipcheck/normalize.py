@@ -30,9 +30,17 @@ _WIDTH_MAP = {chr(k): chr(v) for k, v in _WIDTH.items()}
 _WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_WIDTH)) + "]")
 
 
+# the full-width marks Chinese text is full of (a hundred a report): each replaced in one C pass
+_COMMON_WIDE = tuple((c, _WIDTH_MAP[c]) for c in "，（）；：！？")
+
+
 def fold_width(text: str) -> str:
-    """Full-width forms to half-width, 1:1. A regex over the few characters that change is
-    several times faster than str.translate over every character of a Chinese text."""
+    """Full-width forms to half-width, 1:1. The common marks by ``str.replace``, then a regex
+    over the few other characters that change: several times faster than str.translate over
+    every character of a Chinese text, and than a regex callback at every comma."""
+    for wide, narrow in _COMMON_WIDE:
+        if wide in text:
+            text = text.replace(wide, narrow)
     return _WIDTH_CHARS.sub(lambda m: _WIDTH_MAP[m.group()], text)
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff"

@@ -371,3 +371,11 @@ def test_required_literals_of_any_pattern_are_in_every_match(pieces, text):
         for m in pattern.finditer(text):
             if m.end() > m.start():
                 assert any(lit in m.group(0) for lit in needs), (pattern.pattern, m.group(0), needs)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=list("，（）；：！？＋．﹒\u3000\xa0a,中文") + [chr(0xFF01 + i) for i in range(0, 94, 7)], max_size=40))
+def test_fold_width_is_the_character_table(text):
+    from gipcheck.normalize import _WIDTH_TABLE, fold_width
+
+    assert fold_width(text) == text.translate(_WIDTH_TABLE)
