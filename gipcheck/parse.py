@@ -154,11 +154,14 @@ class _Feeder:
     Lark's ``ParserState``: the same terminals in the same order, the same parse table and
     callbacks, so the same lines, in about two thirds of the time. Tokens carry positions but
     no line/column (nothing reads them). Anything unexpected (a failed match, a grammar whose
-    lexer needs callbacks or ignored terminals) goes to ``Lark.parse``, which raises as it does."""
+    lexer needs callbacks or ignored terminals) goes to ``Lark.parse``, which raises as it does.
 
-    def __init__(self, lark: Lark) -> None:
+    With lark-cython installed (Lark's own plugin, the ``[speed]`` extra), its compiled
+    ``ParserState`` runs the same table and callbacks (a sixth faster); ``compiled=False`` or a
+    lark-cython that does not fit this lark gives Lark's Python one."""
+
+    def __init__(self, lark: Lark, compiled: bool = True) -> None:
         from lark.lexer import ContextualLexer
-        from lark.parsers.lalr_parser_state import ParseConf
 
         self.lark = lark
         self.scanners: dict[int, list] | None = None
@@ -170,16 +173,29 @@ class _Feeder:
         scanners = {state: lx.scanner._mres for state, lx in lexer.lexers.items()}  # builds .callback too
         if any(lx.callback or lx.ignore_types for lx in lexer.lexers.values()):
             return
+        table, callbacks = _identity_rules(parser.parse_table, parser.callbacks)
+        self.callbacks = callbacks
+        self.compiled = False
+        if compiled:
+            try:  # lark-cython (the [speed] extra): Lark's own parser state, compiled
+                from lark_cython.lark_cython import ParseConf, ParserState, Token
+
+                self.conf = ParseConf(table, callbacks, lark.options.start[0])
+                self.state_class, self.token_class, self.compiled = ParserState, Token, True
+            except Exception:  # noqa: BLE001 - not installed, or built for another lark: the Python one
+                pass
+        if not self.compiled:
+            from lark.parsers.lalr_parser_state import ParseConf, ParserState
+
+            self.conf = ParseConf(table, callbacks, lark.options.start[0])
+            self.state_class, self.token_class = ParserState, _Tok
         self.scanners = scanners
-        self.conf = ParseConf(*_identity_rules(parser.parse_table, parser.callbacks), lark.options.start[0])
 
     def parse(self, text: str) -> list[Line]:
         if self.scanners is None:
             return self.lark.parse(text)
-        from lark.parsers.lalr_parser_state import ParserState
-
-        state = ParserState(self.conf, None)
-        stack, feed, scanners = state.state_stack, state.feed_token, self.scanners
+        state = self.state_class(self.conf, None)
+        stack, feed, scanners, tok = state.state_stack, state.feed_token, self.scanners, self.token_class
         pos, n = 0, len(text)
         while pos < n:
             m = None
@@ -190,9 +206,9 @@ class _Feeder:
             if m is None or m.end() == pos:
                 return self.lark.parse(text)  # Lark's own error (the grammar is total: not reached)
             end = m.end()
-            feed(_Tok(m.lastgroup, m.group(), pos, end))
+            feed(tok(m.lastgroup, m.group(), pos, 0, 0, 0, 0, end))  # (type, value, start, line/column unused, end)
             pos = end
-        return feed(_Tok("$END", "", pos, pos), True)
+        return feed(tok("$END", "", pos, 0, 0, 0, 0, pos), True)
 
 
 class _IdentityRule(Rule):
@@ -269,7 +285,9 @@ class _Tok:
 
     __slots__ = ("type", "value", "start_pos", "end_pos")
 
-    def __init__(self, type: str, value: str, start_pos: int, end_pos: int) -> None:  # noqa: A002 - lark's name
+    def __init__(self, type: str, value: str, start_pos: int, line: int, column: int,  # noqa: A002 - lark's name
+                 end_line: int, end_column: int, end_pos: int) -> None:
+        # lark's (and lark-cython's) argument order; nothing reads a token's line or column
         self.type, self.value, self.start_pos, self.end_pos = type, value, start_pos, end_pos
 
     def __str__(self) -> str:

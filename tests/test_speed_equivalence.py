@@ -29,19 +29,33 @@ def _views() -> list[str]:
     return [gipcheck.parse(t).view for t in texts]
 
 
-def test_feeder_gives_larks_own_lines_on_the_fixtures():
-    feeder = parse_mod._feeder()
+_FEEDERS: dict[bool, object] = {}
+
+
+def _feeder(compiled: bool):
+    """The feeding loop with lark-cython's parser state (when installed) or Lark's Python one."""
+    if compiled not in _FEEDERS:
+        _FEEDERS[compiled] = parse_mod._Feeder(parse_mod._parser(), compiled=compiled)
+    return _FEEDERS[compiled]
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["python", "lark-cython"])
+def test_feeder_gives_larks_own_lines_on_the_fixtures(compiled):
+    feeder = _feeder(compiled)
+    if compiled and not feeder.compiled:
+        pytest.skip("lark-cython is not installed (the [speed] extra)")
+    assert not compiled or parse_mod._feeder().compiled  # installed: the default uses it
     assert feeder.scanners is not None  # the fast path is in use, not the fallback
-    assert parse_mod._append_to_first in feeder.conf.callbacks.values()  # and the lean repetition step
+    assert parse_mod._append_to_first in feeder.callbacks.values()  # and the lean repetition step
     for view in _views():
         assert feeder.parse(view) == parse_mod._parser().parse(view)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet=_ALPHABET, max_size=40), max_size=12))
-def test_feeder_gives_larks_own_lines_on_any_text(lines):
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=40), max_size=12), st.booleans())
+def test_feeder_gives_larks_own_lines_on_any_text(lines, compiled):
     view = "\n".join(lines) + "\n"
-    assert parse_mod._feeder().parse(view) == parse_mod._parser().parse(view)
+    assert _feeder(compiled).parse(view) == parse_mod._parser().parse(view)
 
 
 _DIGITS = st.text(alphabet=list("0123456789.条件 ,x中其"), max_size=30)
