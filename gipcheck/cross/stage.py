@@ -81,8 +81,9 @@ class Batch:
         found = self._own.get(key)
         if found is None:
             s = r.sentences
-            own = array("I", (i for i in range(len(s)) if not r.template[i] and s.key[i] not in template))
-            found = self._own[key] = (own, sum(s.length[i] for i in own))
+            boiler, length = s.template, s.length
+            own = array("I", [i for i, k in enumerate(s.key) if not boiler[i] and k not in template])
+            found = self._own[key] = (own, sum(length[i] for i in own))
         return found
 
     def own(self, r: ReportSummary, template: frozenset[int]) -> array:
@@ -96,8 +97,7 @@ class Batch:
         key = (id(template), r.path)
         found = self._keys.get(key)
         if found is None:
-            keys = r.sentences.key
-            found = frozenset(keys[i] for i in self.own(r, template))
+            found = frozenset(map(r.sentences.key.__getitem__, self.own(r, template)))
             if len(self._keys) >= _KEY_CACHE and len(self.reports) > SMALL_BATCH:
                 self._keys.clear()
             self._keys[key] = found
