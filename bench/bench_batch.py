@@ -14,7 +14,9 @@ temporary directory:
       `--jobs 1` — everything in one process — against a one-file run (goal < 60 MB), and the growth
       per file between a 100-file and the 10,000-file run; with `--ignore GIP7`, since the
       cross-report rules keep a small summary a file by design (bench_cross.py measures them).
-Asserts nothing. GIPCHECK_BENCH_FILES (default 600), GIPCHECK_BENCH_MANY (default 10000; 0 skips (i)) and
+Asserts nothing. GIPCHECK_BENCH_FILES (default 2000,600: the folder sizes (g) runs; 2,000 is the issue's
+evaluator's batch, 600 shows what a run's fixed start and finish cost a smaller one — the last (g) line
+splits each run into that fixed part and a per-file part), GIPCHECK_BENCH_MANY (default 10000; 0 skips (i)) and
 GIPCHECK_BENCH_REPEAT (default 5: alternate --jobs 1 and 2 that often; medians of the rounds' ratios) set the sizes;
 GIPCHECK_BENCH_FOLDERS=copies or =varied runs (g) on one folder only.
 The child processes run with their bytecode cached (in the temporary directory, filled by the warm-up
@@ -85,6 +87,7 @@ def _env() -> dict[str, str]:
 _CPU_FILE = Path(tempfile.gettempdir()) / f"gipcheck-bench-cpu-{os.getpid()}"
 _PYCACHE = Path(tempfile.gettempdir()) / f"gipcheck-bench-pycache-{os.getpid()}"
 CPU: dict[str, tuple[float, float]] = {}
+SCALING: dict[tuple[str, int], tuple[float, float]] = {}  # (folder, files) → median walls of --jobs 1 and 2
 REPEAT = int(os.environ.get("GIPCHECK_BENCH_REPEAT", "5"))
 
 
@@ -123,6 +126,7 @@ def _scaling(folder: Path, n: int, name: str, out) -> None:
             assert lines >= n, (lines, n)  # one line a file, and one more for each file with batch findings
             walls[j].append(t)
             cpus[j].append(CPU[j])
+    SCALING[(name, n)] = (statistics.median(walls["1"]), statistics.median(walls["2"]))
     t1, t2 = min(walls["1"]), min(walls["2"])
     (c1, _), (main2, pool2) = min(cpus["1"], key=sum), min(cpus["2"], key=sum)
     # each round's two runs saw the same neighbours: their ratios, and the median of them
@@ -145,6 +149,23 @@ def _scaling(folder: Path, n: int, name: str, out) -> None:
         f"--jobs 1 CPU / (main process + workers / 2)); main process {statistics.median(mains):.2f} s")
 
 
+def _fixed_cost(which: list[str], sizes: list[int], out) -> None:
+    """What a run costs before its first file and after its last (start-up, the pool, the
+    cross-report stage), and what each file costs, from the two folder sizes: wall = fixed + files
+    × per file, for --jobs 1 and --jobs 2. The fixed part runs on one core whatever --jobs says, so
+    the speed-up a folder can show approaches the per-file one only as the folder grows."""
+    if len(sizes) < 2:
+        return
+    small, big = min(sizes), max(sizes)
+    for name in which:
+        (a1, a2), (b1, b2) = SCALING[(name, small)], SCALING[(name, big)]
+        per1, per2 = (b1 - a1) / (big - small), (b2 - a2) / (big - small)
+        fixed1, fixed2 = a1 - small * per1, a2 - small * per2
+        out(f"(g) {name}: fixed + per file, --jobs 1 / --jobs 2",
+            f"{fixed1:.2f} s + {per1 * 1000:.2f} ms / {fixed2:.2f} s + {per2 * 1000:.2f} ms a file: "
+            f"{per1 / per2:.2f}× per file; {small} files {a1 / a2:.2f}×, {big} files {b1 / b2:.2f}×")
+
+
 def run() -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
 
@@ -152,19 +173,21 @@ def run() -> list[tuple[str, str]]:
         rows.append((label, figure))
         print(f"  {label:<52} {figure}", flush=True)
 
-    n = int(os.environ.get("GIPCHECK_BENCH_FILES", "600"))
+    sizes = [int(x) for x in os.environ.get("GIPCHECK_BENCH_FILES", "2000,600").split(",")]
     many = int(os.environ.get("GIPCHECK_BENCH_MANY", "10000"))
     with tempfile.TemporaryDirectory(prefix="gipcheck-bench-") as tmp:
         base = Path(tmp)
         one = _folder(base, 1) / "00000.txt"
-        folders = {"copies": lambda: _folder(base, n), "varied": lambda: _varied(base, n)}
         which = os.environ.get("GIPCHECK_BENCH_FOLDERS", "copies,varied").split(",")
         _timed([str(one)])  # warm the rule-set and grammar caches, and compile the bytecode
         t_one, rss_one, _ = _timed([str(one)], "one")
-        for name in which:
-            folder = folders[name]()
-            out(f"(g) folder \"{name}\"", _MAKEUP[name])
-            _scaling(folder, n, name, out)
+        for n in sizes:
+            folders = {"copies": lambda: _folder(base, n), "varied": lambda: _varied(base, n)}
+            for name in which:
+                folder = folders[name]()
+                out(f"(g) folder \"{name}\"", _MAKEUP[name])
+                _scaling(folder, n, name, out)
+        _fixed_cost(which, sizes, out)
         first, total = _first_line(["--jobs", "2", str(folder)])
         out(f"(h) first output line, --jobs 2, folder \"{name}\"", f"{first:.2f} s = {first / t_one:.2f}× a one-file run "
                                                f"({t_one:.2f} s); whole run {total:.1f} s")
