@@ -127,18 +127,19 @@ def copied_from_previous(batch: Batch, p: CopyParams) -> Iterator[CrossHit]:
         if sh.own_chars < p.min_chars or sh.share < p.threshold:
             continue
         copied, where = sh.copied, sh.where
-        with r.opened(), prev.opened():
+        with r.opened(), prev.opened():  # both texts decompressed once for all that follows
             kept = [figures_kept(r.sentence(i), prev.sentence(where[r.sentences.key[i]]), r.year, prev.year)
                     for i in copied]
+            zh, en = _passages(r, copied, prev, where, p.passages)
+            first = min(copied)
+            place = r.place(first).as_tuple()
         same, year_only = kept.count("same"), kept.count("year-only")
         carried_zh, carried_en = "", ""
         if same or year_only:
             carried_zh = f"；其中{same}句连数字和日期都与上年相同，{year_only}句只改了年份"
             carried_en = (f"; {same} sentences keep last year's figures and dates unchanged, "
                           f"{year_only} changed only the year")
-        zh, en = _passages(r, copied, prev, where, p.passages)
-        first = min(copied)
-        yield CrossHit(r.path, r.place(first).as_tuple(), {
+        yield CrossHit(r.path, place, {
             "rate": _pct(sh.share), "prev": _name(prev), "prev_year": prev.year,
             "copied": sh.copied_chars, "own": sh.own_chars,
             "carried": carried_zh, "carried_en": carried_en, "passages": zh, "passages_en": en,
@@ -208,13 +209,15 @@ def _other_hit(batch: Batch, r: ReportSummary, other: ReportSummary, template: f
     sh = batch.shared(r, other, template, other_own_only=True)
     shared, where = sh.copied, sh.where
     names_zh = names_en = ""
-    if other.agency and r.agency and other.agency not in r.agency and other.agency in r.text():
-        names_zh = f"，文中还出现了“{other.agency}”的名称"
-        names_en = f", and the text names '{other.agency}'"
+    with r.opened(), other.opened():  # each text decompressed once for all that follows
+        if other.agency and r.agency and other.agency not in r.agency and other.agency in r.text():
+            names_zh = f"，文中还出现了“{other.agency}”的名称"
+            names_en = f", and the text names '{other.agency}'"
+        zh, en = _passages(r, shared, other, where, p.passages)
+        place = r.place(min(shared)).as_tuple()
     more_zh = f"；另有 {more} 份其他单位的报告也与本报告大量相同，未逐一列出" if more else ""
     more_en = f"; {more} more reports of other agencies share much of it too (not listed)" if more else ""
-    zh, en = _passages(r, shared, other, where, p.passages)
-    return CrossHit(r.path, r.place(min(shared)).as_tuple(), {
+    return CrossHit(r.path, place, {
         "share": _pct(sh.share), "other": _name(other), "other_agency": other.agency,
         "shared": sh.copied_chars, "own": sh.own_chars,
         "names": names_zh, "names_en": names_en, "passages": zh, "passages_en": en,

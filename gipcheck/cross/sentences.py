@@ -105,9 +105,10 @@ def _add(out: Sentences, src, a: int, b: int, boilerplate: re.Pattern[str] | Non
 def figures_kept(mine: str, theirs: str, year: int | None, their_year: int | None) -> str | None:
     """For two sentences with one key: ``same`` when the figures and dates are all unchanged,
     ``year-only`` when only the report year moved on, None when figures differ or there are none."""
-    a, b = _NOISE.sub("", unicodedata.normalize("NFKC", mine)), _NOISE.sub("", unicodedata.normalize("NFKC", theirs))
+    a = _NOISE.sub("", unicodedata.normalize("NFKC", mine))
     if not _DIGITS.search(a):
-        return None
+        return None  # (before normalizing the other: most sentences hold no figure)
+    b = _NOISE.sub("", unicodedata.normalize("NFKC", theirs))
     if a == b:
         return "same"
     if year and their_year:

@@ -81,6 +81,9 @@ class ReportSummary:
         return self.sentences.template
 
     def text(self) -> str:
+        src = getattr(self, "_src", None)  # opened: the text already decompressed
+        if src is not None:
+            return src.original
         return zlib.decompress(self.text_z).decode("utf-8") if self.text_z else ""
 
     def _source(self) -> Source:
@@ -93,12 +96,15 @@ class ReportSummary:
     @contextmanager
     def opened(self) -> Iterator["ReportSummary"]:
         """Keep the decompressed text while a finding is written, and drop it after: a batch
-        never holds more than the few texts it is quoting from."""
+        never holds more than the few texts it is quoting from. Opened again inside, it keeps the
+        text it has (decompressed once) until the outermost ``with`` ends."""
+        outermost = getattr(self, "_src", None) is None
         self._src = self._source()
         try:
             yield self
         finally:
-            self._src = None
+            if outermost:
+                self._src = None
 
     def place(self, i: int) -> Place:
         """Sentence ``i``'s place in the text as read (computed only for what is reported)."""
