@@ -337,14 +337,17 @@ _DOUBLING = list("公开申请信息政府年一二") + ["\u4e00", "\u9fff", "\u
 @given(st.text(alphabet=_DOUBLING, max_size=30), st.text(alphabet=_DOUBLING, min_size=1, max_size=5),
        st.text(alphabet=_DOUBLING, max_size=30), st.booleans())
 def test_doubled_han_test_is_the_patterns_search(before, unit, after, doubled):
-    from gipcheck.checks.text import DOUBLED_HAN, has_doubled_han
+    from gipcheck.checks.text import DOUBLED_HAN, doubled_han_matches, has_doubled_han
 
     text = before + unit * (2 if doubled else 1) + after  # units of 1–5 characters written twice, or once
     assert has_doubled_han(text) == (re.search(DOUBLED_HAN, text) is not None)
+    rx = re.compile(DOUBLED_HAN)
+    assert [(m.span(), m.group(1)) for m in doubled_han_matches(text + unit * 3 + text, rx)] == \
+        [(m.span(), m.group(1)) for m in rx.finditer(text + unit * 3 + text)]
 
 
 def test_doubled_han_test_on_the_fixtures():
-    from gipcheck.checks.text import DOUBLED_HAN, has_doubled_han
+    from gipcheck.checks.text import DOUBLED_HAN, doubled_han_matches, has_doubled_han
 
     views = _views()
     assert any(re.search(DOUBLED_HAN, v) for v in views)  # the fixtures hold both kinds
@@ -352,6 +355,8 @@ def test_doubled_han_test_on_the_fixtures():
         for cut in range(0, len(view), 997):  # slices of every length and alignment as well
             piece = view[cut:cut + 1500]
             assert has_doubled_han(piece) == (re.search(DOUBLED_HAN, piece) is not None)
+        rx = re.compile(DOUBLED_HAN)
+        assert [m.span() for m in doubled_han_matches(view, rx)] == [m.span() for m in rx.finditer(view)]
 
 
 # -- lexicon.YEAR, written with its first characters first, is the plain alternation ----------
