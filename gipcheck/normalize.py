@@ -194,7 +194,7 @@ class Source:
         if self._line_starts is None:
             text = self.original
             if "\r" not in text:  # most texts: the line lengths give the starts
-                self._line_starts = list(accumulate((len(line) + 1 for line in text.split("\n")[:-1]), initial=0))
+                self._line_starts = list(accumulate(map((1).__add__, map(len, text.split("\n")[:-1])), initial=0))
             else:
                 self._line_starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
         return self._line_starts
