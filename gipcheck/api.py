@@ -151,6 +151,8 @@ def _notes(extracted: Extracted, ruleset: RuleSet, opts: Options) -> list[Findin
 
 def _suppress(findings: list[Finding], lines: list[str], extracted: Extracted, ruleset: RuleSet,
               opts: Options) -> tuple[list[Finding], int]:
+    if not extracted.directives and "<!--" not in extracted.text:
+        return findings, 0  # every directive starts with <!-- (the lines are this text's): nothing to parse
     known = set(ruleset.rules)
     names = {r.name: r.id for r in ruleset.rules.values()}  # a rule's name works wherever its id does
     directives = suppress.parse_directives(lines, known, names)
