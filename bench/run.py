@@ -7,7 +7,8 @@ the neighbours.
 
   (a) full check (``api.check_extracted`` on pre-read text, rule set loaded once) over the five
       seeds (tests/fixtures/seeds): reports/s per core (target ≥ 300);
-  (b) baseline over the same files: read + decode + NFKC + split on "\\n"; (a)/(b) ≤ 7×;
+  (b) baseline over the same files: read + decode + NFKC + split on "\\n"; (a)/(b) ≤ 7×; and which
+      parser state Lark runs (lark-cython's compiled one with the [speed] extra, else Lark's own);
       (a) and (b) are timed in turn in 9 rounds (2 s of (a) in all), each figure the median
       over the rounds and the ratio the median of the rounds' ratios;
   (c) where a report's time goes: normalize, segment, lex + parse (Lark), build (tree, tables),
@@ -127,6 +128,9 @@ def main() -> None:
     out("(b) baseline read+NFKC+split", f"{base_per * 1000:.3f} ms/report")
     ratio = statistics.median(f / b for f, b in rounds)
     out("(a)/(b) full check / baseline", f"{ratio:.1f}x (target <= {TARGET_RATIO:.0f}x: {verdict(ratio <= TARGET_RATIO)})")
+    feeder = importlib.import_module("gipcheck.parse")._feeder()
+    out("(a) Lark's parser state", "lark-cython (the [speed] extra)" if getattr(feeder, "compiled", False)
+        else "Lark's Python one (lark-cython not installed)")
 
     # (c) stages
     stage_figures(full, nfiles, seconds)
