@@ -173,7 +173,10 @@ class _Feeder:
         scanners = {state: lx.scanner._mres for state, lx in lexer.lexers.items()}  # builds .callback too
         if any(lx.callback or lx.ignore_types for lx in lexer.lexers.values()):
             return
-        table, callbacks = _identity_rules(parser.parse_table, parser.callbacks)
+        try:
+            table, callbacks = _identity_rules(parser.parse_table, parser.callbacks)
+        except Exception:  # noqa: BLE001 - a lark whose tables look otherwise: Lark.parse, as it is
+            return
         self.callbacks = callbacks
         self.compiled = False
         if compiled:
