@@ -65,25 +65,11 @@ def _residue_patterns(items: tuple[tuple[str, str, str], ...]) -> list[tuple[str
     return [(kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE), trigger.lower()) for kind, pattern, trigger in items]
 
 
-_RESIDUE: list[tuple[Any, list]] = []  # (a rule set's residue entries, their patterns): the last one asked
-
-
-def residue_patterns(rules: RuleSet) -> list[tuple[str, re.Pattern[str], str]]:
-    """The rule set's residue patterns as normalize takes them, and gipcheck's own directive
-    pattern first (made once per rule set, not per report)."""
-    items = rules.vocabulary.get("residue", [])
-    if _RESIDUE and _RESIDUE[0][0] is items:
-        return _RESIDUE[0][1]
-    residue = (("directive", COMMENT_PATTERN, "<!--"),) + tuple(
-        (r["kind"], r["pattern"], r.get("trigger", "")) for r in items)
-    patterns = _residue_patterns(residue)
-    _RESIDUE[:] = [(items, patterns)]
-    return patterns
-
-
 def analyse(extracted: Extracted, rules: RuleSet) -> tuple[Document, Facts]:
     """read → normalize → segment → parse → facts (the tables follow once the profile is known)."""
-    src = normalize(extracted.text, residue_patterns(rules))
+    residue = (("directive", COMMENT_PATTERN, "<!--"),) + tuple(
+        (r["kind"], r["pattern"], r.get("trigger", "")) for r in rules.vocabulary.get("residue", []))
+    src = normalize(extracted.text, _residue_patterns(residue))
     segment(src)
     doc = build(src, extracted.tables)
     doc.format = extracted.format
