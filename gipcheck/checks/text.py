@@ -111,7 +111,7 @@ _HAN_HIGH_A = bytes(b if 0x4E <= b <= 0x9F else 1 for b in range(256))  # U+4E00
 _HAN_HIGH_B = bytes(b if 0x4E <= b <= 0x9F else 2 for b in range(256))
 
 
-def _doubled_han_starts(text: str, first_only: bool = False) -> list[int]:
+def _doubled_han_starts(text: str, first_only: bool = False) -> tuple[list[int], bool]:
     """Every position where :data:`DOUBLED_HAN` can match, in order (``first_only``: stop at the
     first length that has one), found with whole-text integer operations instead of the regex's
     three tries at every Han character.
@@ -120,8 +120,9 @@ def _doubled_han_starts(text: str, first_only: bool = False) -> list[int]:
     character when their low bytes are equal and their high bytes, with every non-Han high byte
     made 1 on one side and 2 on the other, are too: XOR the byte strings, each read as one
     integer, with themselves shifted by k characters, and a unit of k Han characters written
-    twice at i is a run of k zero bytes from i. Positions are UTF-16 units: the caller makes sure
-    there is no character beyond the BMP (two units) before taking them for indexes."""
+    twice at i is a run of k zero bytes from i. Returns the positions and whether they are
+    indexes of ``text``: they are UTF-16 units, which a character beyond the BMP (two units,
+    neither of them Han) shifts; a Han run, and so whether there is a match, it leaves as it is."""
     raw = text.encode("utf-16-le", "surrogatepass")
     n = len(raw) // 2
     low = int.from_bytes(raw[0::2], "little")
@@ -141,7 +142,7 @@ def _doubled_han_starts(text: str, first_only: bool = False) -> list[int]:
             starts.update(range(run.start(), run.end() - k + 1))
         if first_only:
             break
-    return sorted(starts)
+    return sorted(starts), n == len(text)
 
 
 _ZERO_RUNS = {k: re.compile(b"\0{%d,}" % k) for k in (2, 3, 4)}
@@ -149,20 +150,20 @@ _ZERO_RUNS = {k: re.compile(b"\0{%d,}" % k) for k in (2, 3, 4)}
 
 def has_doubled_han(text: str) -> bool:
     """Whether :data:`DOUBLED_HAN` matches anywhere in ``text`` (2–3× faster than its search on a
-    report that has none, as most have). A character outside the BMP is two UTF-16 units, neither
-    of them Han: a Han run, and so whether there is a match, is unchanged."""
-    return bool(_doubled_han_starts(text, first_only=True))
+    report that has none, as most have)."""
+    return bool(_doubled_han_starts(text, first_only=True)[0])
 
 
 def doubled_han_matches(text: str, rx: re.Pattern[str]) -> Iterator[re.Match[str]]:
     """``rx.finditer(text)`` for ``rx`` = :data:`DOUBLED_HAN`: tried only at the positions where
     it can match (it matches nowhere else, and where it is tried it finds what finditer finds
     there), so a report with one slip is not searched at every character."""
-    if len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text):
-        yield from rx.finditer(text)  # a character beyond the BMP: UTF-16 units are no indexes
+    starts, exact = _doubled_han_starts(text)
+    if starts and not exact:
+        yield from rx.finditer(text)  # a character beyond the BMP: the units are no indexes
         return
     pos = 0
-    for start in _doubled_han_starts(text):
+    for start in starts:
         if start < pos:
             continue  # inside the last match: finditer goes on after it
         m = rx.match(text, start)
