@@ -341,6 +341,9 @@ def summary_records(paths: Iterable[str | os.PathLike[str]], settings: Settings 
         return records([])
     settings, check = _cross_report(files, settings, previous, force=True)
     results = list(check_paths(files, settings, jobs=jobs, lines=False, cross_report=False))
+    from .batch import default_workers
+
+    check.workers = max(1, jobs if jobs is not None else default_workers())
     extra = check.finish([(r.path, r.summary) for r in results])
     for r in results:
         r.grids = []  # the summary keeps the small per-report record, not the text
@@ -401,17 +404,19 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | Op
     files = list(expand_paths(paths))  # names only (a few MB for 100,000 files); the work is lazy
     if cross_report is None:
         cross_report = len(files) >= 2 or previous is not None
+    workers = jobs if jobs is not None else batch.default_workers()
+    if len(files) < 2 and executor is None:
+        workers = 1
     if cross_report and files:
         settings, check = _cross_report(files, settings, previous)
         if check is not None:
+            # the cross stage runs here after the last file: on this machine's cores when the pool is ours
+            check.workers = max(1, workers) if executor is None else 1
             batch_checks = tuple(batch_checks) + (check,)
     known = None
     if isinstance(settings, Settings) and settings.baseline:
         known = _load_baseline(settings.baseline)
         lines = True  # the baseline matches findings by the text of their line
-    workers = jobs if jobs is not None else batch.default_workers()
-    if len(files) < 2 and executor is None:
-        workers = 1
     for fr in batch.run(_jobs(files, settings, lines), workers=max(1, workers), executor=executor, checks=batch_checks,
                         total=len(files)):
         if known is not None:

@@ -358,3 +358,81 @@ def test_the_previous_year_is_the_first_report_of_that_year_in_input_order():
     batch = Batch([c, a, b])
     assert batch.previous_of(c) is a and batch.previous_of(a) is None
     assert [(r.path, p.path) for r, p in batch.pairs()] == [("c-2023", "b-2022")]
+
+
+def _by_rule(found):
+    return {path: [(f.rule, f.severity, f.message, f.line, f.column) for f in fs] for path, fs in found.items()}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the cross stage forks only on Linux")
+def test_the_cross_stage_on_two_cores_gives_the_findings_of_one(monkeypatch):
+    """The check kinds run side by side in forked processes in a big run (gipcheck.cross.parallel):
+    the findings, their order and their messages are those of the kinds run one after another."""
+    from gipcheck.cross import parallel, stage
+
+    results = [api.check_extracted(Extracted(text=t), name, OPTS) for name, t in _variants().items()]
+    summaries = [r.summary for r in results]
+    serial = stage.cross_findings(summaries, api.rules(), workers=1)
+    forks = []
+    real = parallel._forked
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)  # the fork path, on a batch a test can afford
+    monkeypatch.setattr(parallel, "_forked", lambda *a: forks.append(a[2]) or real(*a))
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)  # whatever threads other tests left running
+    side_by_side = stage.cross_findings(summaries, api.rules(), workers=2)
+    assert forks == [2]
+    assert sum(len(fs) for fs in serial.values()) >= 10
+    assert _by_rule(side_by_side) == _by_rule(serial)
+
+
+def _kind(rule: str, func):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(entry=SimpleNamespace(rule=rule, check="test"), params=None, func=func)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the cross stage forks only on Linux")
+def test_a_kind_whose_process_dies_runs_again_here(monkeypatch):
+    """A forked process that dies (killed, out of memory) loses nothing: its kinds run in this process."""
+    import os
+
+    from gipcheck.checks import CrossHit
+    from gipcheck.cross import parallel
+
+    me = os.getpid()
+
+    def dies_if_forked(batch, params):
+        if os.getpid() != me:
+            os._exit(9)
+        return iter([CrossHit("b.txt", None, {"n": len(batch.reports)})])
+
+    def fine(batch, params):
+        return iter([CrossHit("a.txt", (1, 1, 1, 2))])
+
+    def broken(batch, params):
+        raise ValueError("no such table")
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
+    batch = Batch([_summary("a.txt", "甲", [1, 2]), _summary("b.txt", "乙", [1, 3])])
+    got = parallel.run_kinds([_kind("GIP701", fine), _kind("GIP703", dies_if_forked), _kind("GIP704", broken)],
+                             batch, workers=2)
+    assert got[0] == ([CrossHit("a.txt", (1, 1, 1, 2))], None)
+    assert got[1] == ([CrossHit("b.txt", None, {"n": 2})], None)
+    assert got[2][0] == [] and got[2][1].startswith("ValueError: no such table (test_cross_report.py:")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the cross stage forks only on Linux")
+def test_a_kind_that_fails_in_a_forked_process_is_reported_as_in_one(monkeypatch):
+    """An exception in a kind is the same one-line GIP005 wherever the kind ran."""
+    from gipcheck.cross import parallel
+
+    def broken(batch, params):
+        raise KeyError("t3")
+
+    batch = Batch([_summary("a.txt", "甲", [1, 2]), _summary("b.txt", "乙", [1, 3])])
+    kinds = [_kind("GIP701", lambda b, p: iter([])), _kind("GIP702", broken)]
+    serial = parallel.run_kinds(kinds, batch, workers=1)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
+    assert parallel.run_kinds(kinds, batch, workers=2) == serial
+    assert serial[1][1].startswith("KeyError: 't3' (test_cross_report.py:")

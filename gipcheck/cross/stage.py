@@ -8,7 +8,6 @@ LSH (datasketch), so ten thousand reports compare in minutes, not hours, in boun
 """
 from __future__ import annotations
 
-import traceback
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -292,31 +291,28 @@ class Shared:
 
 
 def cross_findings(summaries: list[ReportSummary], ruleset: Any,
-                   previous: dict[str, str] | None = None) -> dict[str, list[Finding]]:
+                   previous: dict[str, str] | None = None, workers: int = 1) -> dict[str, list[Finding]]:
     """The findings of every cross-report rule, by the path of the report they are about, each
-    in that report's language and only where its settings enable the rule."""
+    in that report's language and only where its settings enable the rule. ``workers``: how many
+    cores the check kinds may share (:mod:`gipcheck.cross.parallel`); the findings are the same."""
     from ..engine import render
+    from .parallel import run_kinds
 
     out: dict[str, list[Finding]] = defaultdict(list)
     reports = [s for s in summaries if s is not None and not s.unreadable]
     if len(reports) < 2:
         return {}
     batch = Batch(reports, dict(previous or {}))
-    for check in ruleset.cross_checks:
+    active = [c for c in ruleset.cross_checks if any(c.entry.rule in r.rules_on for r in reports)]
+    for check, (hits, error) in zip(active, run_kinds(active, batch, workers)):
         rid = check.entry.rule
-        if not any(rid in r.rules_on for r in reports):
-            continue
         rule = ruleset.rules[rid]
-        try:
-            hits = list(check.func(batch, check.params))
-        except Exception as exc:  # a bug in a cross check must not lose the run's other results
+        if error is not None:
             first = reports[0]
             if "GIP005" in ruleset.rules:
-                tb = traceback.extract_tb(exc.__traceback__)[-1]
                 r5 = ruleset.rules["GIP005"]
                 msg = render(r5.message.en if first.lang == "en" else r5.message.zh,
-                             {"rule": rid, "check": check.entry.check,
-                              "error": f"{type(exc).__name__}: {exc} ({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})"})
+                             {"rule": rid, "check": check.entry.check, "error": error})
                 out[first.path].append(Finding("GIP005", "error", msg, 1, 1, 1, 1, None, r5.name))
             continue
         msg_t = check.entry.message or rule.message
@@ -352,6 +348,7 @@ class CrossReportCheck:
     extra_rules: tuple[str, ...] = ()
     previous: ReportSummary | None = None
     reports: int = 0  # how many reports the run has (0: not known)
+    workers: int = 1  # cores the cross stage may use at the end of the run (the run's own pool's)
 
     def prefetch(self) -> None:
         """Import the look-alike search's libraries (numpy, datasketch, scipy: most of a second)
@@ -374,4 +371,4 @@ class CrossReportCheck:
         if self.previous is not None:
             mapping = {s.path: self.previous.path for s in reports if s.path != self.previous.path}
             reports.append(self.previous)
-        return cross_findings(reports, rules(self.extra_rules), mapping)
+        return cross_findings(reports, rules(self.extra_rules), mapping, self.workers)
