@@ -216,7 +216,7 @@ def stage_figures(full, nfiles: int, seconds: float) -> None:
     stage["other (API, suppressions, facts JSON)"] = max(0.0, total_cpu - sum(stage.values()))
     for name, s in stage.items():
         out(f"(c) {name}", f"{s / (n * nfiles) * 1000:6.3f} ms/report  {s / total_cpu * 100:4.0f}%")
-    for name, s in sorted(per_check.items(), key=lambda kv: -kv[1])[:6]:
+    for name, s in sorted(per_check.items(), key=lambda kv: -kv[1])[:int(os.environ.get("GIPCHECK_BENCH_CHECKS", "6"))]:
         out(f"(c)   check {name}", f"{s / (n * nfiles) * 1000:6.3f} ms/report")
 
 

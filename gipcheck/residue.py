@@ -45,7 +45,7 @@ class ResiduePattern:
     each line holding a trigger; ``range`` — one attempt at each position from which a match
     could reach a trigger."""
 
-    __slots__ = ("pattern", "trigger", "plan", "_finder", "_firsts")
+    __slots__ = ("pattern", "trigger", "plan", "_finder", "_firsts", "_ascii")
 
     def __init__(self, pattern: re.Pattern[str], analysis: dict[str, Any] | None = None) -> None:
         """``analysis``: what :meth:`analysis` returned for this pattern (from the cache)."""
@@ -63,6 +63,7 @@ class ResiduePattern:
             alternatives = "|".join(re.escape(s) for s in sorted(self.trigger.literals, key=len, reverse=True))
             self._finder = re.compile(alternatives, re.IGNORECASE)
         self._firsts = _first_chars(self.trigger.literals) if self.trigger is not None else None
+        self._ascii = _ascii_blind(self.trigger.literals) if self.trigger is not None else None
 
     def analysis(self) -> dict[str, Any]:
         """The plan as plain data, to cache (parsing every pattern is a few ms a run)."""
@@ -93,6 +94,9 @@ class ResiduePattern:
         assert self._finder is not None
         if self._firsts is not None and not any(c in text for c in self._firsts):
             return  # no literal can start anywhere: skip the case-blind search (slow in re)
+        if self._ascii is not None:  # str.find for each case of each first character instead
+            yield from _ascii_blind_positions(text, self._ascii)
+            return
         search, pos = self._finder.search, 0
         while (t := search(text, pos)) is not None:
             yield t.start()
@@ -178,6 +182,33 @@ class ResidueSet:
                                 found[i].append(p)
                 pos = p + 1
         return [list(rp.finditer(text, found.get(i))) for i, rp in enumerate(self.plans)]
+
+
+def _ascii_blind(literals: Iterable[str]) -> tuple[str, ...] | None:
+    """The literals in lower case, when a case-blind match of each is exactly an ASCII text that
+    lowers to it: literals of ASCII without the letters i, k and s (no other character beyond
+    ASCII matches an ASCII letter under re.IGNORECASE; a test holds Python to it). None: not so."""
+    lowered = tuple(lit.lower() for lit in literals)
+    if not lowered or not all(lit and lit.isascii() and not (set(lit) & set("iks")) for lit in lowered):
+        return None
+    return lowered
+
+
+def _ascii_blind_positions(text: str, lowered: tuple[str, ...]) -> list[int]:
+    """Where a case-blind match of one of the literals starts, in order (overlaps included), by
+    ``str.find`` for each case of their first characters: many times faster than a case-blind
+    regex search, which tries its literal at every position."""
+    found: set[int] = set()
+    for lit in lowered:
+        n, find = len(lit), text.find
+        for first in {lit[0], lit[0].upper()}:
+            p = find(first)
+            while p != -1:
+                window = text[p:p + n]
+                if window.isascii() and window.lower() == lit:
+                    found.add(p)
+                p = find(first, p + 1)
+    return sorted(found)
 
 
 def _first_chars(literals: Iterable[str]) -> frozenset[str] | None:

@@ -398,3 +398,30 @@ def test_fold_width_is_the_character_table(text):
     from gipcheck.normalize import _WIDTH_TABLE, fold_width
 
     assert fold_width(text) == text.translate(_WIDTH_TABLE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=list("woRDab-1"), min_size=1, max_size=4), min_size=1, max_size=3),
+       st.text(alphabet=list("wWoOrRdDaAbB-1 版KſıİＷｗ\n"), max_size=60))
+def test_case_blind_literal_positions_are_the_regex_ones(literals, text):
+    """residue._ascii_blind_positions (str.find on each case of the first characters) gives the
+    positions the case-blind regex search over the literals gives, overlaps included."""
+    from gipcheck.residue import _ascii_blind, _ascii_blind_positions
+
+    lowered = _ascii_blind(literals)
+    assert lowered is not None
+    finder = re.compile("|".join(re.escape(x) for x in sorted(literals, key=len, reverse=True)), re.IGNORECASE)
+    expected, pos = [], 0
+    while (m := finder.search(text, pos)) is not None:
+        expected.append(m.start())
+        pos = m.start() + 1
+    assert _ascii_blind_positions(text, lowered) == expected
+
+
+def test_literals_with_i_k_s_or_beyond_ascii_keep_the_regex_search():
+    from gipcheck.residue import _ascii_blind
+
+    assert _ascii_blind(["word"]) == ("word",)
+    assert _ascii_blind(["Word", "pdf"]) == ("word", "pdf")
+    for literals in (["skip"], ["link"], ["版word"], ["word", "docs"], ["wps"]):
+        assert _ascii_blind(literals) is None
