@@ -13,7 +13,7 @@ the neighbours.
       over the rounds and the ratio the median of the rounds' ratios;
   (c) where a report's time goes: normalize, segment, lex + parse (Lark), build (tree, tables),
       facts, profile, table numbers, checks, the rest (API, suppressions, JSON facts); and the
-      costliest checks;
+      costliest checks (GIPCHECK_BENCH_CHECKS of them, default 6);
   (d) cold start: ``python -m gipcheck check SEED --format json`` with a warm cache against
       ``python -c "import lark, pydantic, yaml"`` (target ≤ 1.4×): 11 interleaved pairs, the median of their
       ratios (a pair runs under one load; the machine's load changes between pairs), with bytecode
